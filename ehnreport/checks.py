@@ -1,0 +1,102 @@
+"""Checks across fields that the models alone cannot express."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .diagnostics import did_you_mean
+from .errors import Diagnostic
+from .form import KNOWN_THEMES
+from .loader import Loaded, Path_, format_path
+from .model import Report
+
+
+def cross_checks(
+    report: Report, loaded: Loaded, file: str, folder: Path, today: dt.date | None = None
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+
+    def add(severity: str, code: str, path: Path_, message: str) -> None:
+        line, col = loaded.where(path)
+        out.append(Diagnostic(line, col, severity, code, format_path(path), message, file))
+
+    # 3.A.1 cards against 2.A.3 risks: same names, same order.
+    s2 = report.steps.step2.a3
+    risks = [r.name.strip() for r in s2.risks] if s2 else []
+    cards = [c.risk.strip() for c in report.steps.step3.a1]
+    for i, name in enumerate(cards):
+        if name not in risks:
+            add(
+                "warning",
+                "card-without-risk",
+                ("steps", "step3", "a1", i, "risk"),
+                f"kortet «{name}» i 3.A.1 har ingen risiko med samme navn i 2.A.3."
+                f"{did_you_mean(name, risks)}",
+            )
+    for i, name in enumerate(risks):
+        if name not in cards:
+            add(
+                "warning",
+                "risk-without-card",
+                ("steps", "step2", "a3", "risks", i, "name"),
+                f"risikoen «{name}» i 2.A.3 har ikke noe kort i 3.A.1. Legg til et kort med "
+                "samme navn.",
+            )
+    common_cards = [c for c in cards if c in risks]
+    common_risks = [r for r in risks if r in cards]
+    if common_cards != common_risks:
+        add(
+            "warning",
+            "card-order",
+            ("steps", "step3", "a1"),
+            "kortene i 3.A.1 står ikke i samme rekkefølge som risikoene i 2.A.3: "
+            + ", ".join(f"«{r}»" for r in common_risks)
+            + ".",
+        )
+
+    # Themes outside the known list: allowed, but often a typo.
+    known = {t.casefold() for t in KNOWN_THEMES}
+    for i, risk in enumerate(s2.risks if s2 else []):
+        for j, theme in enumerate(risk.themes):
+            if theme.strip().casefold() not in known:
+                add(
+                    "warning",
+                    "unknown-theme",
+                    ("steps", "step2", "a3", "risks", i, "themes", j),
+                    f"«{theme}» er ikke blant de kjente temaene.{did_you_mean(theme, KNOWN_THEMES)}",
+                )
+
+    # The reporting year: in the future is almost always a typo.
+    today = today or dt.date.today()
+    if report.report.year > today.year:
+        add(
+            "warning",
+            "future-year",
+            ("report", "year"),
+            f"rapporteringsåret {report.report.year} er ikke begynt ennå.",
+        )
+
+    # The logo must be a file inside the report's folder.
+    logo = report.member.logo
+    if logo:
+        problem = local_file_problem(logo, folder)
+        if problem:
+            add("error", "logo", ("member", "logo"), problem)
+    return out
+
+
+def local_file_problem(name: str, folder: Path) -> str | None:
+    """Why `name` is not a readable file inside `folder`, or None if it is."""
+    if "://" in name or name.startswith(("data:", "file:")):
+        return f"«{name}» må være et filnavn i rapportens mappe, ikke en nettadresse."
+    try:
+        target = (folder / name).resolve()
+        root = folder.resolve()
+    except (OSError, RuntimeError):
+        return f"«{name}» kan ikke leses."
+    if target != root and root not in target.parents:
+        return f"«{name}» ligger utenfor rapportens mappe; bare filer i mappen kan brukes."
+    if not target.is_file():
+        return f"fant ikke filen «{name}» i rapportens mappe."
+    return None

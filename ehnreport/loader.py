@@ -1,0 +1,370 @@
+"""YAML text to plain data with the line and column of every value.
+
+Built on PyYAML's event parser, with our own construction so that none of YAML 1.1's
+surprises reach a report: only `true` and `false` are booleans (`NO`, `yes`, `off`
+stay text), only plain decimal integers are numbers (`0150`, `12:30`, `1_000`, `.inf`
+stay text), dates stay text, tags are refused, a key given twice is an error naming
+both lines, and aliases, nesting depth and file size are bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Diagnostic
+
+MAX_BYTES = 2 * 1024 * 1024  # 2 MiB; the largest real report is about 30 KiB
+MAX_DEPTH = 64  # a report nests about 6 levels deep
+MAX_NODES = 200_000  # values after alias expansion: stops "billion laughs"
+MAX_INT_DIGITS = 18  # no real count or amount in NOK needs more
+
+try:  # the C parser is much faster and gives the same events and marks
+    _Parser: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = yaml.SafeLoader
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_NULL = {"", "~", "null"}
+_PLAIN_HINT_CHARS = ("*", "- ", ": ", "#", "&", "!", "|", ">", "%", "@", "`")
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Loaded:
+    """The data of one report file and where each value came from."""
+
+    data: Any
+    # path -> (line, column) of the value, 1-based
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # path -> (line, column) of the key that introduced the value
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    source: str = ""
+    # problems that do not stop loading, such as free text folded into one line
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while True:
+            if key and p in self.key_positions:
+                return self.key_positions[p]
+            if p in self.positions:
+                return self.positions[p]
+            if not p:
+                return (1, 1)
+            p = p[:-1]
+
+
+class LoadError(Exception):
+    """The file could not be turned into data; carries one diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _fail(line: int, col: int, code: str, message: str, path: str = "") -> LoadError:
+    return LoadError(Diagnostic(line, col, "error", code, path, message))
+
+
+def format_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def decode(raw: bytes) -> str:
+    """Bytes to text: UTF-8 with or without BOM; anything else is a clear error."""
+    if len(raw) > MAX_BYTES:
+        raise _fail(
+            1,
+            1,
+            "file-too-large",
+            f"filen er {len(raw) // 1024} KiB; største tillatte størrelse er "
+            f"{MAX_BYTES // 1024} KiB.",
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(
+            1,
+            1,
+            "encoding",
+            "filen er lagret som UTF-16. Lagre den som UTF-8 (i de fleste redigeringsprogram: "
+            "«Lagre som» og velg UTF-8).",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _fail(
+            line,
+            col,
+            "encoding",
+            f"byte 0x{raw[exc.start]:02x} er ikke gyldig UTF-8. Filen er trolig lagret som "
+            "Latin-1 eller Windows-1252; lagre den som UTF-8.",
+        ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        col = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise _fail(line, col, "encoding", "filen inneholder en NUL-byte; den er ikke en tekstfil.")
+    return text
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
+    """A parser error as one diagnostic, with a hint where the cause is typical."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or str(exc)).strip()
+    lines = text.splitlines()
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    at = src[col - 1 : col] if col - 1 < len(src) else ""
+    value = src.split(": ", 1)[1].lstrip() if ": " in src else src.lstrip(" -")
+    if at == "\t" or "\t" in src[: len(src) - len(src.lstrip())]:
+        msg = "tabulator brukt til innrykk. YAML krever mellomrom: bytt tabulatorene med mellomrom."
+    elif "nesting depth" in problem:
+        msg = f"for dypt nestet: mer enn {MAX_DEPTH} nivåer."
+    elif value.startswith(("*", "&")):
+        msg = (
+            "en verdi som begynner med `*` eller `&` leses som en YAML-referanse. "
+            "Skriv fri tekst (Markdown) som en `|`-blokk, eller sett den i anførselstegn."
+        )
+    elif problem.startswith("mapping values are not allowed"):
+        msg = (
+            "et kolon etterfulgt av mellomrom («: ») inne i en tekst på én linje. "
+            "Skriv fri tekst som en `|`-blokk: `nøkkel: |` og teksten på linjene under, "
+            "med innrykk."
+        )
+    elif value.startswith(("@", "`")):
+        msg = "en verdi kan ikke begynne med @ eller `. Sett den i anførselstegn eller i en `|`-blokk."
+    elif "block sequence entries are not allowed" in problem or src.lstrip().startswith("- "):
+        msg = (
+            "en linje som begynner med «- » står der YAML ikke venter en liste. Sjekk "
+            "innrykket; er det en punktliste i fri tekst, skriv teksten som en `|`-blokk."
+        )
+    elif "could not find expected ':'" in problem:
+        msg = (
+            "fant ikke kolon etter en nøkkel. Tekst over flere linjer skrives som en "
+            "`|`-blokk med innrykk."
+        )
+    else:
+        msg = f"ugyldig YAML ({problem})."
+        if any(c in src for c in _PLAIN_HINT_CHARS):
+            msg += " Er dette fri tekst, skriv den som en `|`-blokk med innrykk."
+    return _fail(line, col, "yaml-syntax", msg)
+
+
+def _scalar(ev: yaml.ScalarEvent) -> Any:
+    """Resolve a scalar: plain true/false/null/decimal ints, everything else text."""
+    value = ev.value
+    if ev.tag not in (None, "!"):
+        raise _fail(
+            ev.start_mark.line + 1,
+            ev.start_mark.column + 1,
+            "yaml-tag",
+            f"YAML-tagger som «{ev.tag}» er ikke tillatt i en rapport. Fjern taggen.",
+        )
+    plain = ev.style in (None, "") and ev.implicit[0]
+    if not plain:
+        return value
+    if value in _NULL:
+        return None
+    if value in ("true", "false"):
+        return value == "true"
+    if _INT.match(value):
+        digits = value.lstrip("+-")
+        if len(digits) > MAX_INT_DIGITS:
+            return value  # stays text; the model says whether a number belongs here
+        return int(value)
+    return value
+
+
+class _Frame:
+    __slots__ = ("kind", "value", "path", "key", "key_pos", "anchor", "mark", "first", "keys")
+
+    def __init__(self, kind: str, path: Path_, anchor: str | None, mark: Any, first: int):
+        self.kind = kind
+        self.value: Any = {} if kind == "map" else []
+        self.path = path
+        self.key: str | None = None
+        self.key_pos: tuple[int, int] | None = None  # set while waiting for a key's value
+        self.anchor = anchor
+        self.mark = mark
+        self.first = first  # node counter when the collection started
+        self.keys: dict[str, int] = {}  # key -> line, to report duplicates
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+def load_text(text: str) -> Loaded:
+    """Parse YAML text into plain data and positions, or raise LoadError."""
+    out = Loaded(data=None, source=text)
+    anchors: dict[str, tuple[Any, int]] = {}  # name -> value, expanded node count
+    stack: list[_Frame] = []
+    nodes = 0  # values seen, aliases counted at their full expanded size
+    documents = 0
+
+    def count(n: int, mark: Any) -> None:
+        nonlocal nodes
+        nodes += n
+        if nodes > MAX_NODES:
+            raise _fail(
+                *_pos(mark),
+                "too-large",
+                f"rapporten blir for stor når referansene (aliaser) foldes ut: over "
+                f"{MAX_NODES} verdier. Fjern aliasene (`&navn` og `*navn`).",
+            )
+
+    def child_path(mark: Any) -> Path_ | None:
+        """Path of the value about to be placed; None when it is a mapping key."""
+        if not stack:
+            return ()
+        top = stack[-1]
+        if top.kind == "seq":
+            return top.path + (len(top.value),)
+        if top.key_pos is None:
+            return None
+        return top.path + (top.key,)
+
+    def place(value: Any, mark: Any) -> None:
+        pos = _pos(mark)
+        if not stack:
+            out.data = value
+            out.positions[()] = pos
+            return
+        top = stack[-1]
+        if top.kind == "seq":
+            out.positions.setdefault(top.path + (len(top.value),), pos)
+            top.value.append(value)
+            return
+        if top.key_pos is None:  # this scalar is a key
+            if value is None or isinstance(value, bool):
+                shown = "null (tom)" if value is None else str(value).lower()
+                raise _fail(*pos, "bad-key", f"«{shown}» kan ikke brukes som nøkkel.")
+            key = str(value)
+            if key in top.keys:
+                raise _fail(
+                    *pos,
+                    "duplicate-key",
+                    f"nøkkelen «{key}» står to ganger i samme gruppe, på linje {top.keys[key]} "
+                    f"og på linje {pos[0]}. Slå dem sammen eller fjern den ene.",
+                    format_path(top.path + (key,)),
+                )
+            if key == "<<":
+                raise _fail(
+                    *pos,
+                    "yaml-merge",
+                    "YAML-sammenslåing (`<<`) er ikke tillatt i en rapport. Skriv nøklene ut.",
+                )
+            top.keys[key] = pos[0]
+            top.key, top.key_pos = key, pos
+            return
+        path = top.path + (top.key,)
+        top.value[top.key] = value
+        out.key_positions[path] = top.key_pos
+        out.positions.setdefault(path, pos)
+        top.key, top.key_pos = None, None
+
+    def tag_error(ev: Any) -> LoadError:
+        return _fail(
+            *_pos(ev.start_mark),
+            "yaml-tag",
+            f"YAML-tagger som «{ev.tag}» er ikke tillatt i en rapport. Fjern taggen.",
+        )
+
+    try:
+        for ev in yaml.parse(text, Loader=_Parser):
+            if isinstance(ev, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _fail(
+                        ev.start_mark.line + 1,
+                        1,
+                        "multiple-documents",
+                        "filen inneholder mer enn ett YAML-dokument (`---`). En rapport er ett "
+                        "dokument.",
+                    )
+            elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if ev.tag not in (None, "!"):
+                    raise tag_error(ev)
+                if len(stack) >= MAX_DEPTH:
+                    raise _fail(
+                        *_pos(ev.start_mark),
+                        "too-deep",
+                        f"for dypt nestet: mer enn {MAX_DEPTH} nivåer.",
+                    )
+                path = child_path(ev.start_mark)
+                if path is None:
+                    raise _fail(
+                        *_pos(ev.start_mark),
+                        "bad-key",
+                        "en nøkkel må være en enkel tekst, ikke en liste eller gruppe.",
+                    )
+                count(1, ev.start_mark)
+                kind = "map" if isinstance(ev, yaml.MappingStartEvent) else "seq"
+                stack.append(_Frame(kind, path, ev.anchor, ev.start_mark, nodes))
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                if frame.anchor:
+                    anchors[frame.anchor] = (frame.value, nodes - frame.first + 1)
+                place(frame.value, frame.mark)
+            elif isinstance(ev, yaml.ScalarEvent):
+                value = _scalar(ev)
+                count(1, ev.start_mark)
+                if ev.style in (None, "") and ev.end_mark.line > ev.start_mark.line:
+                    path = child_path(ev.start_mark)
+                    out.warnings.append(
+                        Diagnostic(
+                            *_pos(ev.start_mark),
+                            "warning",
+                            "folded-text",
+                            format_path(path or ()),
+                            "tekst over flere linjer uten `|` slås sammen til én linje, og "
+                            "linjeskift og punktlister forsvinner. Skriv `|` etter kolonet og "
+                            "teksten på linjene under.",
+                        )
+                    )
+                if ev.anchor:
+                    anchors[ev.anchor] = (value, 1)
+                place(value, ev.start_mark)
+            elif isinstance(ev, yaml.AliasEvent):
+                if ev.anchor not in anchors:
+                    raise _fail(
+                        *_pos(ev.start_mark),
+                        "yaml-alias",
+                        f"«*{ev.anchor}» leses som en YAML-referanse til noe som ikke er "
+                        "definert. Tekst som begynner med `*` må stå i anførselstegn eller i "
+                        "en `|`-blokk.",
+                    )
+                # Values inside an alias take the alias's position (Loaded.where).
+                value, size = anchors[ev.anchor]
+                count(size, ev.start_mark)
+                place(value, ev.start_mark)
+    except LoadError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, text) from None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        raise _fail(1, 1, "yaml-syntax", f"ugyldig YAML: {exc}.") from None
+    return out
+
+
+def load_file(path: Path) -> Loaded:
+    """Read and parse a report file (size-capped, UTF-8)."""
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_BYTES + 1)
+    return load_text(decode(raw))

@@ -1,0 +1,93 @@
+"""The strict base model and the field helpers every part of the form uses."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ..form import LABELS, QUESTIONS
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown keys are errors, values are not coerced."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=False,
+        validate_default=False,
+        json_schema_mode_override="validation",
+    )
+
+
+_FORBIDDEN_IN_EMAIL = set(" \t\n<>()[],;:\"")
+
+
+def _host_ok(host: str) -> bool:
+    labels = host.split(".")
+    return len(labels) >= 2 and all(
+        label and not label.startswith("-") and not label.endswith("-") and label.replace("-", "").isalnum()
+        for label in labels
+    ) and labels[-1].isalpha() and len(labels[-1]) >= 2
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    local, _, host = value.rpartition("@")
+    if not local or _FORBIDDEN_IN_EMAIL & set(local) or "@" in local or not _host_ok(host):
+        raise ValueError(f"«{value}» er ikke en gyldig e-postadresse (navn@eksempel.no).")
+    return value
+
+
+def _url(value: str) -> str:
+    value = value.strip()
+    scheme, sep, rest = value.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    host = host.rsplit(":", 1)[0] if host.count(":") == 1 and host.rsplit(":", 1)[1].isdigit() else host
+    if scheme not in ("http", "https") or not sep or not _host_ok(host) or any(c.isspace() for c in value):
+        raise ValueError(
+            f"«{value}» er ikke en gyldig nettadresse. Skriv hele adressen, med https:// foran."
+        )
+    return value
+
+
+# Every answer is Markdown text; an empty answer is allowed and printed as EHN prints it.
+Text = str
+Email = Annotated[str, AfterValidator(_email)]
+Url = Annotated[str, AfterValidator(_url)]
+Count = Annotated[int, Field(strict=True, ge=0)]
+
+
+def question(code: str, **kw: Any) -> Any:
+    """A field for one question of the form, titled and documented from `form.QUESTIONS`."""
+    q = QUESTIONS[code]
+    if "default_factory" not in kw:
+        kw["default"] = None
+    return Field(
+        title=f"{q.code} {q.label}",
+        description=q.help,
+        json_schema_extra={"x-code": q.code},
+        **kw,
+    )
+
+
+def labelled(key: str, *, required: bool = False, **kw: Any) -> Any:
+    """A field outside the six steps, titled and documented from `form.LABELS`."""
+    lab = LABELS[key]
+    if not required and "default_factory" not in kw:
+        kw.setdefault("default", None)
+    return Field(title=lab.label, description=lab.help, **kw)
+
+
+def is_answered(value: Any) -> bool:
+    """Whether an answer holds anything worth printing."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple)):
+        return any(is_answered(v) for v in value)
+    if isinstance(value, BaseModel):
+        return any(is_answered(getattr(value, f)) for f in type(value).model_fields)
+    return True

@@ -1,0 +1,105 @@
+"""Load and check one report file: the first stage of every command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .checks import cross_checks
+from .completeness import StepCount, completeness
+from .diagnostics import from_validation_error
+from .errors import Diagnostic, InputFileError
+from .loader import Loaded, LoadError, load_file
+from .model import Report
+
+
+@dataclass
+class CheckResult:
+    """What checking one file found."""
+
+    path: Path
+    report: Report | None = None
+    loaded: Loaded | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    counts: list[StepCount] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.report is not None and not any(d.is_error for d in self.diagnostics)
+
+    def ok(self, strict: bool = False) -> bool:
+        return self.valid and not (strict and self.diagnostics)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.resolve().parent
+
+
+def open_report(path: Path) -> Path:
+    """Check that `path` names a readable regular file; raise InputFileError if not."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: fant ikke filen.") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: kan ikke leses ({exc.strerror}).") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputFileError(f"{path}: er en mappe, ikke en rapportfil.")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputFileError(f"{path}: er ikke en vanlig fil.")
+    if not os.access(path, os.R_OK):
+        raise InputFileError(f"{path}: kan ikke leses (mangler lesetilgang).")
+    return path
+
+
+def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
+    """Load, validate and cross-check one report. Raises InputFileError if unreadable."""
+    open_report(path)
+    name = str(path)
+    result = CheckResult(path=path)
+    try:
+        loaded = load_file(path)
+    except LoadError as exc:
+        d = exc.diagnostic
+        result.diagnostics = [Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name)]
+        return result
+    except OSError as exc:
+        raise InputFileError(f"{path}: kan ikke leses ({exc.strerror}).") from None
+    result.loaded = loaded
+    if not isinstance(loaded.data, dict):
+        what = "tom" if loaded.data is None else "ikke en gruppe med nøkler"
+        result.diagnostics = [
+            Diagnostic(
+                1,
+                1,
+                "error",
+                "not-a-report",
+                "",
+                f"filen er {what}. En rapport begynner med nøklene report:, member: og så videre "
+                "(se examples/ntnu-2024.yaml, eller lag en ny med «ehnreport init»).",
+                name,
+            )
+        ]
+        return result
+    try:
+        report = Report.model_validate(loaded.data)
+    except ValidationError as exc:
+        result.diagnostics = from_validation_error(exc, loaded, Report, name)
+        return result
+    except RecursionError:  # pragma: no cover - depth is capped by the loader
+        result.diagnostics = [Diagnostic(1, 1, "error", "too-deep", "", "rapporten er for dypt nestet.", name)]
+        return result
+    result.report = report
+    diags = cross_checks(report, loaded, name, result.folder, today)
+    warnings, counts = completeness(report, loaded, name)
+    loader_warnings = [
+        Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name) for d in loaded.warnings
+    ]
+    result.diagnostics = sorted(loader_warnings + diags + warnings)
+    result.counts = counts
+    return result

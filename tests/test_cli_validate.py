@@ -1,0 +1,221 @@
+"""`ehnreport validate`, `schema` and `--version` through the CLI runner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from ehnreport import __version__
+from ehnreport.cli import app
+from ehnreport.schema import schema_text
+
+from .conftest import EXAMPLE, ROOT
+
+runner = CliRunner()
+
+# The questions NTNU left empty in its 2024 report, in the order they are reported.
+NTNU_UNANSWERED = [
+    "procurement.followed_up_agreements",
+    "steps.step1.a1",
+    "steps.step1.d2",
+    "steps.step2.a4",
+    "steps.step3.b5",
+    "steps.step3.a1[1]",
+    "steps.step3.a1[2]",
+    "steps.step3.a1[3]",
+    "steps.step4.a3",
+    "steps.step6.a1",
+    "steps.step6.a2",
+    "steps.step6.b1",
+]
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    env = {"GITHUB_ACTIONS": "", **(env or {})}
+    result = runner.invoke(app, list(args), catch_exceptions=False, env=env)
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_example_is_valid_and_lists_exactly_ntnus_unanswered_questions():
+    result = invoke("validate", "--format", "json", str(EXAMPLE))
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    diags = doc["files"][0]["diagnostics"]
+    assert all(d["severity"] == "warning" for d in diags)
+    assert [d["path"] for d in diags] == NTNU_UNANSWERED
+    assert doc["files"][0]["valid"] is True
+    assert doc["files"][0]["answered"] == [
+        {"step": 1, "answered": 6, "total": 8},
+        {"step": 2, "answered": 3, "total": 4},
+        {"step": 3, "answered": 7, "total": 8},
+        {"step": 4, "answered": 2, "total": 3},
+        {"step": 5, "answered": 1, "total": 1},
+        {"step": 6, "answered": 0, "total": 3},
+    ]
+
+
+def test_example_text_output_names_codes_and_labels():
+    result = invoke("validate", str(EXAMPLE))
+    assert result.exit_code == 0
+    assert "warning[unanswered] steps.step1.a1: 1.A.1 er ikke besvart: «Lenke til offentlig" in result.output
+    assert "gyldig: 0 feil, 12 advarsler" in result.output
+    assert "trinn 6 0/3" in result.output
+
+
+def test_strict_turns_warnings_into_failure():
+    assert invoke("validate", "--strict", str(EXAMPLE)).exit_code == 1
+
+
+def mutate(tmp_path, old: str, new: str, count: int = 1) -> tuple[str, int]:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, old
+    line = text[: text.index(old)].count("\n") + 1
+    path = tmp_path / "report.yaml"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return str(path), line
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "offset"),
+    [
+        ("  short_name: NTNU\n", "  short_name: NTNU\n  shortname: NTNU\n", "unknown-key", 1),
+        ("  short_name: NTNU\n", "  short_name: NTNU\n  name: NTNU\n", "duplicate-key", 1),
+        ("  address: Høgskoleringen 1, 7034 Trondheim\n", "  address: 7034\n", "wrong-type", 0),
+        ("  employees: 8731\n", "  employees: 8 731\n", "wrong-type", 0),
+        ("  employees: 8731\n", "  employees:\t8731\n\tx: 1\n", "yaml-syntax", 1),
+        ("  email: asbjorn.j.wexsahl@ntnu.no\n", "  email: asbjorn.j.wexsahl@ntnu\n", "invalid-value", 0),
+    ],
+)
+def test_mutations_of_the_example_report_the_right_line(tmp_path, old, new, code, offset):
+    path, line = mutate(tmp_path, old, new)
+    result = invoke("validate", path)
+    assert result.exit_code == 1
+    assert f"{path}:{line + offset}:" in result.output
+    assert f"error[{code}]" in result.output
+
+
+def test_no_as_text_value_is_kept(tmp_path):
+    path, _ = mutate(tmp_path, "  short_name: NTNU\n", "  short_name: NO\n")
+    result = invoke("validate", "--format", "json", path)
+    assert result.exit_code == 0
+
+
+def test_alias_bomb_in_the_example_fails_fast(tmp_path):
+    bomb = 'x0: &a ["l","l","l","l","l","l","l","l","l"]\n' + "".join(
+        f"x{i + 1}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+    )
+    path = tmp_path / "bomb.yaml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8") + bomb, encoding="utf-8")
+    result = invoke("validate", str(path))
+    assert result.exit_code == 1
+    assert "error[too-large]" in result.output
+
+
+def test_missing_file_is_exit_2(tmp_path):
+    result = invoke("validate", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "fant ikke filen" in result.output
+
+
+def test_folder_is_exit_2(tmp_path):
+    result = invoke("validate", str(tmp_path))
+    assert result.exit_code == 2
+    assert "er en mappe" in result.output
+
+
+def test_unknown_option_is_exit_2():
+    assert invoke("validate", "--nope", str(EXAMPLE)).exit_code == 2
+
+
+def test_several_files_exit_with_the_worst_code(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("report: [\n", encoding="utf-8")
+    assert invoke("validate", str(EXAMPLE), str(bad)).exit_code == 1
+    assert invoke("validate", str(EXAMPLE), str(bad), str(tmp_path / "x.yaml")).exit_code == 2
+
+
+def test_json_format_shape(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("report:\n  year: 2024\n  form: ehn-public-2024\nmember:\n  name: 7\n  short_name: X\n", encoding="utf-8")
+    doc = json.loads(invoke("validate", "--format", "json", str(bad)).output)
+    (f,) = doc["files"]
+    assert f["path"] == str(bad) and f["valid"] is False
+    d = [d for d in f["diagnostics"] if d["severity"] == "error"][0]
+    assert d == {
+        "severity": "error",
+        "code": "wrong-type",
+        "path": "member.name",
+        "line": 5,
+        "column": 9,
+        "message": d["message"],
+    }
+
+
+def test_github_format_is_chosen_under_github_actions(tmp_path):
+    path, line = mutate(tmp_path, "  short_name: NTNU\n", "  short_name: NTNU\n  logoo: x\n")
+    result = invoke("validate", path, env={"GITHUB_ACTIONS": "true"})
+    assert result.exit_code == 1
+    assert f"::error file={path},line={line + 1},col=3,title=ehnreport unknown-key::member.logoo%3A" not in result.output
+    assert f"::error file={path},line={line + 1},col=3,title=ehnreport unknown-key::member.logoo: ukjent nøkkel" in result.output
+    valid = invoke("validate", str(EXAMPLE), env={"GITHUB_ACTIONS": "true"})
+    assert valid.exit_code == 0
+    assert f"::warning file={EXAMPLE},line=" in valid.output
+
+
+def test_explicit_format_wins_over_github_actions():
+    result = invoke("validate", "--format", "text", str(EXAMPLE), env={"GITHUB_ACTIONS": "true"})
+    assert "::warning" not in result.output
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"ehnreport {__version__}"
+
+
+def test_committed_schema_is_fresh():
+    committed = (ROOT / "schema" / "ehnreport.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "schema is stale: run `ehnreport schema -o schema/ehnreport.schema.json`"
+
+
+def test_schema_carries_labels_and_codes():
+    schema = json.loads(schema_text())
+    step1 = schema["$defs"]["Step1"]["properties"]["a1"]
+    assert step1["title"].startswith("1.A.1 Lenke til offentlig tilgjengelig policy")
+    assert step1["x-code"] == "1.A.1"
+    assert step1["description"]
+    assert schema["additionalProperties"] is False
+
+
+def test_schema_to_file(tmp_path):
+    out = tmp_path / "s.json"
+    assert invoke("schema", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8") == schema_text()
+
+
+def test_validate_does_not_import_rendering_libraries():
+    code = (
+        "import sys\n"
+        "from ehnreport.cli import app\n"
+        "try:\n"
+        f"    app(['validate', r'{EXAMPLE}'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "bad = [m for m in ('weasyprint', 'jinja2', 'markdown_it') if m in sys.modules]\n"
+        "print('LOADED', bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "LOADED []" in out
+
+
+def test_python_dash_m():
+    proc = subprocess.run(
+        [sys.executable, "-m", "ehnreport", "validate", str(EXAMPLE)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0
+    assert "gyldig" in proc.stdout
