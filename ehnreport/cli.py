@@ -253,4 +253,9 @@ def build(
 
 
 def main() -> None:
+    # Third-party Pydantic plugins are found by scanning every installed package's
+    # metadata, which costs a noticeable part of `validate`'s start-up, and a plugin
+    # could change how a report is validated. The command line does not use them; a
+    # value set by the user still wins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()

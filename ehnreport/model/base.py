@@ -1,7 +1,5 @@
 """The strict base model and the field helpers every part of the form uses."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -18,6 +16,7 @@ class Strict(BaseModel):
         str_strip_whitespace=False,
         validate_default=False,
         json_schema_mode_override="validation",
+        defer_build=True,
     )
 
 

@@ -1,8 +1,6 @@
 """The parts of the report outside the six steps: metadata, member, foreword,
 key information, procurement figures, goals and the back page."""
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from typing import Annotated, Literal

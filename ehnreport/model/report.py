@@ -1,7 +1,5 @@
 """The report root: every part of the form in the order it is printed."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from .base import Strict

@@ -1,7 +1,5 @@
 """Step 1: Forankring av ansvarlighet i virksomheten."""
 
-from __future__ import annotations
-
 from .base import Strict, Text, Url, question
 
 

@@ -1,7 +1,5 @@
 """Step 2: Kartlegging av virksomhetens påvirkning på mennesker, dyr, samfunn og miljø."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field

@@ -1,7 +1,5 @@
 """Step 3: Stanse, forebygge eller redusere negativ påvirkning."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from ..form import CARD_FIELDS

@@ -1,7 +1,5 @@
 """Step 4: Overvåking av gjennomføring og resultater."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from ..form import TABLE_COLUMNS

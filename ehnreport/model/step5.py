@@ -1,7 +1,5 @@
 """Step 5: Kommunikasjon av hvordan negativ påvirkning/skade er håndtert."""
 
-from __future__ import annotations
-
 from .base import Strict, Text, question
 
 

@@ -1,7 +1,5 @@
 """Step 6: Gjenoppretting der dette er påkrevd."""
 
-from __future__ import annotations
-
 from .base import Strict, Text, question
 
 
