@@ -11,13 +11,17 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from . import __version__
-from .errors import ExitCode, UserError
+from .completeness import COMPLETENESS_CODES, StepCount
+from .errors import Diagnostic, ExitCode, UserError
 from .validate import CheckResult, check_file
+
+if TYPE_CHECKING:
+    from .batch import BatchItem
 
 app = typer.Typer(
     name="ehnreport",
@@ -33,6 +37,8 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
+    gitlab = "gitlab"
 
 
 def _version(value: bool) -> None:
@@ -51,6 +57,12 @@ def _root(
     """Skriv EHN-rapporten som én YAML-fil, kontroller den og lag PDF og HTML."""
 
 
+def _default_format(fmt: Format | None) -> Format:
+    if fmt is not None:
+        return fmt
+    return Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
+
+
 def _gh_escape(text: str, prop: bool = False) -> str:
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
@@ -58,23 +70,39 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def _summary(result: CheckResult, strict: bool) -> str:
-    errors = sum(d.is_error for d in result.diagnostics)
-    warnings = len(result.diagnostics) - errors
-    if result.ok(strict):
-        head = "gyldig"
-    elif result.valid:
-        head = "ugyldig med --strict"
-    else:
-        head = "ugyldig"
-    text = f"{result.path}: {head}: {errors} feil, {warnings} advarsler."
-    if result.counts:
-        per_step = ", ".join(f"trinn {c.number} {c.answered}/{c.total}" for c in result.counts)
+def _github_line(d: Diagnostic, strict: bool) -> str:
+    level = "error" if d.is_error or strict else "warning"
+    props = (
+        f"file={_gh_escape(d.file, True)},line={d.line},col={d.column},"
+        f"title={_gh_escape('ehnreport ' + d.code, True)}"
+    )
+    where = f"{d.path}: " if d.path else ""
+    return f"::{level} {props}::{_gh_escape(where + d.message)}"
+
+
+def _summary(path: Path, diagnostics: list[Diagnostic], counts: list[StepCount], ok: bool, valid: bool) -> str:
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    head = "gyldig" if ok else ("ugyldig med --strict" if valid else "ugyldig")
+    text = f"{path}: {head}: {errors} feil, {warnings} advarsler."
+    if counts:
+        per_step = ", ".join(f"trinn {c.number} {c.answered}/{c.total}" for c in counts)
         text += f" Besvarte spørsmål: {per_step}."
     return text
 
 
 def print_results(results: list[CheckResult], fmt: Format, strict: bool, quiet: bool = False) -> None:
+    """Print the diagnostics of checked files in the chosen format.
+
+    Machine formats (json, sarif, gitlab) own standard output; summaries then go to
+    standard error, as they do for github annotations.
+    """
+    full = results  # summaries count every diagnostic, also under --quiet
+    if quiet:
+        results = [
+            CheckResult(r.path, r.report, r.loaded, [d for d in r.diagnostics if d.is_error], r.counts)
+            for r in results
+        ]
     if fmt is Format.json:
         doc = {
             "files": [
@@ -91,19 +119,29 @@ def print_results(results: list[CheckResult], fmt: Format, strict: bool, quiet: 
         }
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    for r in results:
-        for d in r.diagnostics:
-            if fmt is Format.github:
-                level = "error" if d.is_error or strict else "warning"
-                props = (
-                    f"file={_gh_escape(d.file, True)},line={d.line},col={d.column},"
-                    f"title={_gh_escape('ehnreport ' + d.code, True)}"
-                )
-                where = f"{d.path}: " if d.path else ""
-                typer.echo(f"::{level} {props}::{_gh_escape(where + d.message)}")
-            elif not (quiet and not d.is_error):
-                typer.echo(d.format())
-        typer.echo(_summary(r, strict), err=fmt is Format.github)
+    if fmt in (Format.sarif, Format.gitlab):
+        from . import formats
+
+        data = (
+            formats.sarif(results, __version__, strict=strict)
+            if fmt is Format.sarif
+            else formats.gitlab(results, strict=strict)
+        )
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if fmt is Format.text and sys.stdout.isatty():
+        from .terminal import render_diagnostics, use_color
+
+        text = render_diagnostics(results, color=use_color(sys.stdout), source_lines=True, quiet=quiet)
+        if text:
+            typer.echo(text)
+    else:
+        for r in results:
+            for d in r.diagnostics:
+                typer.echo(_github_line(d, strict) if fmt is Format.github else d.format())
+    for r in full:
+        summary = _summary(r.path, r.diagnostics, r.counts, r.ok(strict), r.valid)
+        typer.echo(summary, err=fmt is Format.github)
 
 
 def _fail(exc: UserError) -> typer.Exit:
@@ -111,19 +149,26 @@ def _fail(exc: UserError) -> typer.Exit:
     return typer.Exit(int(exc.exit_code))
 
 
+FormatOption = Annotated[
+    Optional[Format],
+    typer.Option(
+        "--format",
+        "-f",
+        help="Utdataformat: text, json, github, sarif eller gitlab. Standard er text, "
+        "eller github når GITHUB_ACTIONS=true.",
+        case_sensitive=False,
+    ),
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Advarsler (som ubesvarte spørsmål) gir også feil.")
+]
+
+
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Rapportfilene som skal kontrolleres.", show_default=False)],
-    strict: Annotated[bool, typer.Option("--strict", help="Advarsler (som ubesvarte spørsmål) gir også feil.")] = False,
-    fmt: Annotated[
-        Optional[Format],
-        typer.Option(
-            "--format",
-            "-f",
-            help="Utdataformat. Standard er text, eller github når GITHUB_ACTIONS=true.",
-            case_sensitive=False,
-        ),
-    ] = None,
+    strict: StrictOption = False,
+    fmt: FormatOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Vis bare feil, ikke advarsler.")] = False,
 ) -> None:
     """Kontroller rapportfiler mot EHN-skjemaet og vis alle feil og advarsler.
@@ -131,8 +176,7 @@ def validate(
     Avslutningskoder: 0 gyldig (advarsler tillatt), 1 ugyldig (eller advarsler med
     --strict), 2 feil bruk eller en fil som ikke kan leses.
     """
-    if fmt is None:
-        fmt = Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
+    fmt = _default_format(fmt)
     results: list[CheckResult] = []
     code = ExitCode.OK
     for path in files:
@@ -170,14 +214,106 @@ def schema(
         raise _fail(exc) from None
 
 
+@app.command()
+def init(
+    file: Annotated[Path, typer.Argument(help="Filen som skal lages.")] = Path("report.yaml"),
+    member: Annotated[Optional[str], typer.Option("--member", help="Virksomhetens navn.")] = None,
+    short_name: Annotated[
+        Optional[str], typer.Option("--short-name", help="Kortnavn til bunnteksten.")
+    ] = None,
+    year: Annotated[
+        Optional[int], typer.Option("--year", help="Rapporteringsåret. Standard: i fjor.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
+) -> None:
+    """Lag en ny, tom rapport med alle deler og spørsmål, klar til utfylling.
+
+    Avslutningskoder: 0 skrevet, 2 filen finnes allerede (uten --force) eller kan ikke
+    skrives.
+    """
+    from .output import write_atomic
+    from .scaffold import scaffold
+
+    if file.exists() and (not force or file.is_dir()):
+        what = "er en mappe" if file.is_dir() else "finnes allerede; bruk --force for å skrive over"
+        typer.echo(f"ehnreport: {file} {what}.", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    try:
+        text = scaffold(member, year, short_name)
+    except ValueError as exc:
+        typer.echo(f"ehnreport: {exc}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    try:
+        write_atomic(file, text.encode("utf-8"))
+    except UserError as exc:
+        typer.echo(f"ehnreport: {exc}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    typer.echo(f"skrev {file}")
+    typer.echo(
+        "Neste steg: fyll inn svarene, og kjør «ehnreport validate "
+        f"{file}». Redigeringsprogrammet finner feltforklaringene når "
+        "schema/ehnreport.schema.json finnes («ehnreport schema -o schema/ehnreport.schema.json»)."
+    )
+
+
 PDF_VARIANTS = ("pdf/a-2a", "pdf/a-3a", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/ua-1", "none")
+
+
+def _print_item(item: BatchItem, fmt: Format, strict: bool) -> None:
+    # Unanswered questions are listed by `validate`; a build shows the rest.
+    shown = [d for d in item.diagnostics if strict or d.code not in COMPLETENESS_CODES]
+    for d in shown:
+        typer.echo(_github_line(d, strict) if fmt is Format.github else d.format())
+    unanswered = len(item.diagnostics) - len(shown)
+    if unanswered:
+        typer.echo(f"{item.path}: {unanswered} ubesvarte spørsmål; «ehnreport validate» viser dem.")
+    if item.message:
+        typer.echo(f"ehnreport: {item.message}", err=True)
+    for written in item.written:
+        typer.echo(f"skrev {written}")
+
+
+def _progress_bar(done: int, total: int, path: Path) -> None:
+    width = 30
+    filled = width * done // total
+    bar = "█" * filled + "·" * (width - filled)
+    sys.stderr.write(f"\r{bar} {done}/{total} {path.name[:40]:<40}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _summary_table(items: list[BatchItem]) -> str:
+    labels = {0: "bygget", 1: "ugyldig", 2: "kan ikke leses", 3: "bygget feilet"}
+    rows = [("Rapport", "Resultat", "Feil", "Advarsler", "Sekunder")]
+    for item in items:
+        errors = sum(d.is_error for d in item.diagnostics)
+        rows.append(
+            (
+                str(item.path),
+                labels.get(item.exit_code, str(item.exit_code)),
+                str(errors),
+                str(len(item.diagnostics) - errors),
+                f"{item.seconds:.1f}",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    built = sum(item.ok for item in items)
+    lines.append(f"{built} av {len(items)} rapporter bygget.")
+    return "\n".join(lines)
 
 
 @app.command()
 def build(
-    file: Annotated[
-        Path, typer.Argument(help="Rapportfilen. Standard: report.yaml i mappen du står i.")
-    ] = Path("report.yaml"),
+    files: Annotated[
+        Optional[list[Path]],
+        typer.Argument(
+            help="Rapportfiler eller mapper med rapporter. Standard: report.yaml i mappen du står i.",
+            show_default=False,
+        ),
+    ] = None,
     html: Annotated[bool, typer.Option("--html", help="Lag HTML.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Lag PDF. Uten --html og --pdf lages begge.")] = False,
     out_dir: Annotated[Path, typer.Option("--output", "-o", help="Mappen filene skrives til.")] = Path("build"),
@@ -193,63 +329,101 @@ def build(
         ),
     ] = "pdf/a-2a",
     strict: Annotated[bool, typer.Option("--strict", help="Advarsler stopper bygget.")] = False,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", help="Antall rapporter som bygges samtidig (0: én per prosessor)."),
+    ] = 1,
+    watch: Annotated[
+        bool,
+        typer.Option("--watch", "-w", help="Bygg på nytt hver gang rapporten, et bilde eller en mal endres."),
+    ] = False,
     fmt: Annotated[
         Optional[Format],
-        typer.Option("--format", "-f", help="Format for feil og advarsler.", case_sensitive=False),
+        typer.Option("--format", "-f", help="Format for feil og advarsler: text eller github.", case_sensitive=False),
     ] = None,
 ) -> None:
-    """Kontroller rapporten og lag PDF og HTML i byggmappen.
+    """Kontroller rapportene og lag PDF og HTML i byggmappen.
 
-    Avslutningskoder: 0 bygget, 1 rapporten er ugyldig (ingenting skrives), 2 feil bruk
-    eller en fil som ikke kan leses, 3 bygget feilet (mal, skriving).
+    Avslutningskoder: 0 bygget, 1 en rapport er ugyldig (ingenting skrives for den),
+    2 feil bruk eller en fil som ikke kan leses, 3 bygget feilet (mal, skriving). Med
+    flere rapporter er koden den verste av dem.
     """
+    from .batch import build_many, collect, worst_exit_code
+
     if pdf_variant not in PDF_VARIANTS:
         typer.echo(
             f"ehnreport: ukjent PDF-variant «{pdf_variant}». Velg en av: {', '.join(PDF_VARIANTS)}.",
             err=True,
         )
         raise typer.Exit(int(ExitCode.USAGE))
-    if fmt is None:
-        fmt = Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
+    fmt = _default_format(fmt)
+    if fmt not in (Format.text, Format.github):
+        typer.echo("ehnreport: build skriver feil som text eller github.", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    if templates is not None and not templates.is_dir():
+        typer.echo(f"ehnreport: {templates}: fant ingen mal-mappe.", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
     if not html and not pdf:
         html = pdf = True
-    if not file.exists() and file == Path("report.yaml"):
-        typer.echo(
-            "ehnreport: fant ingen report.yaml i denne mappen. Oppgi rapportfilen, for eksempel "
-            "«ehnreport build examples/ntnu-2024.yaml».",
-            err=True,
-        )
+    if not files:
+        if not Path("report.yaml").exists():
+            typer.echo(
+                "ehnreport: fant ingen report.yaml i denne mappen. Oppgi rapportfilen, for eksempel "
+                "«ehnreport build examples/ntnu-2024.yaml».",
+                err=True,
+            )
+            raise typer.Exit(int(ExitCode.USAGE))
+        files = [Path("report.yaml")]
+    reports = collect(files)
+    if not reports:
+        typer.echo("ehnreport: fant ingen rapporter (*.yaml) i " + ", ".join(map(str, files)) + ".", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
-    try:
-        result = check_file(file)
-    except UserError as exc:
-        raise _fail(exc) from None
-    if not result.ok(strict):
-        print_results([result], fmt, strict)
-        typer.echo("ehnreport: rapporten er ikke gyldig; ingen filer er skrevet.", err=True)
-        raise typer.Exit(int(ExitCode.INVALID))
+    options = dict(
+        out_dir=out_dir,
+        html=html,
+        pdf=pdf,
+        templates=templates,
+        pdf_variant=None if pdf_variant == "none" else pdf_variant,
+        strict=strict,
+    )
+    if watch:
+        if len(reports) != 1:
+            typer.echo("ehnreport: --watch følger én rapport om gangen.", err=True)
+            raise typer.Exit(int(ExitCode.USAGE))
+        _watch(reports[0], fmt, options)
+        return
+    many = len(reports) > 1
+    progress = _progress_bar if many and sys.stderr.isatty() else None
+    items = build_many(reports, jobs=jobs, progress=progress, **options)  # type: ignore[arg-type]
+    for item in items:
+        _print_item(item, fmt, strict)
+    if many:
+        typer.echo(_summary_table(items))
+    raise typer.Exit(worst_exit_code(items))
 
-    from .build import build_report  # heavy: Jinja, markdown-it, WeasyPrint
+
+def _watch(report: Path, fmt: Format, options: dict) -> None:
+    """Rebuild on every change until Ctrl-C; an invalid save keeps the last good output."""
+    import time
+
+    from .batch import build_many
+    from .watch import watch, watched_files
+
+    def rebuild(changed: list[str]) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        if changed:
+            typer.echo(f"[{stamp}] endret: {', '.join(Path(c).name for c in changed[:5])}")
+        (item,) = build_many([report], jobs=1, **options)
+        _print_item(item, fmt, options["strict"])
+        if item.ok:
+            typer.echo(f"[{stamp}] bygget. Venter på endringer (Ctrl-C avslutter) …")
+        else:
+            typer.echo(f"[{stamp}] ikke bygget; forrige versjon er beholdt. Venter på endringer …")
 
     try:
-        outcome = build_report(
-            result,
-            out_dir=out_dir,
-            html=html,
-            pdf=pdf,
-            templates=templates,
-            pdf_variant=None if pdf_variant == "none" else pdf_variant,
-            strict=strict,
-        )
-    except UserError as exc:
-        if getattr(exc, "diagnostics", None):
-            result.diagnostics = sorted(result.diagnostics + exc.diagnostics)  # type: ignore[attr-defined]
-            print_results([result], fmt, strict)
-        raise _fail(exc) from None
-    result.diagnostics = sorted(result.diagnostics + outcome.diagnostics)
-    print_results([result], fmt, strict, quiet=True)
-    for written in outcome.written:
-        typer.echo(f"skrev {written}")
+        watch(lambda: watched_files(report, options["templates"], options["out_dir"]), rebuild)
+    except KeyboardInterrupt:
+        typer.echo("\navsluttet.")
 
 
 def main() -> None:

@@ -32,6 +32,10 @@ def short(label: str, limit: int = 90) -> str:
     return label[: label.rfind(" ", 0, limit)].rstrip(",.;:") + " …"
 
 
+# Diagnostic codes of this module: warnings about what is left to write.
+COMPLETENESS_CODES = frozenset({"unanswered", "empty-card"})
+
+
 @dataclass(frozen=True)
 class StepCount:
     number: int
