@@ -1,0 +1,132 @@
+"""Building a checked report into HTML and PDF: chains render and pdf, then writes.
+
+Everything is made in memory first. Nothing is written when rendering fails, or when
+`strict` is set and rendering produced warnings, so the previous output stays as it
+was. Each file is written atomically (a temporary file beside it, then a rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import Diagnostic, ReportInvalid
+from .output import write_atomic
+
+if TYPE_CHECKING:
+    from .validate import CheckResult
+
+
+@dataclass
+class BuildOutcome:
+    """What a build wrote, and the warnings rendering produced."""
+
+    written: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def build_report(
+    result: CheckResult,
+    *,
+    out_dir: Path,
+    html: bool = True,
+    pdf: bool = True,
+    templates: Path | None = None,
+    pdf_variant: str | None = "pdf/a-2a",
+    strict: bool = False,
+) -> BuildOutcome:
+    """Render a valid report to out_dir/<stem>.html and/or out_dir/<stem>.pdf.
+
+    Raises ReportInvalid when `strict` and rendering warned (nothing is written), and
+    BuildError when a template or WeasyPrint fails or a file cannot be written.
+    """
+    if result.report is None:
+        raise ValueError("build_report needs a report that has passed validation")
+    page, pdf_data, diagnostics = _render(
+        result, pdf=pdf, templates=templates, pdf_variant=pdf_variant, strict=strict
+    )
+
+    outcome = BuildOutcome(diagnostics=diagnostics)
+    stem = result.path.stem
+    if html:
+        target = out_dir / f"{stem}.html"
+        write_atomic(target, page.encode("utf-8"))
+        outcome.written.append(target)
+    if pdf_data is not None:
+        target = out_dir / f"{stem}.pdf"
+        write_atomic(target, pdf_data)
+        outcome.written.append(target)
+    return outcome
+
+
+def _render(
+    result: CheckResult,
+    *,
+    pdf: bool,
+    templates: Path | None,
+    pdf_variant: str | None,
+    strict: bool,
+) -> tuple[str, bytes | None, list[Diagnostic]]:
+    """The HTML page, the PDF (if asked for) and the warnings, all in memory."""
+    from .markdown import MarkdownRenderer
+    from .render import BUILTIN, print_source, render_html, report_date
+
+    assert result.report is not None
+    file = str(result.path)
+    md = MarkdownRenderer(folder=result.folder, loaded=result.loaded, file=file)
+    page = render_html(result.report, md, templates=templates)
+    diagnostics = _unique(md.diagnostics)
+    if strict and diagnostics:
+        raise _strict_failure(diagnostics)
+    if not pdf:
+        return page, None, diagnostics
+
+    from .pdf import print_pdf  # WeasyPrint: imported only when a PDF is asked for
+
+    roots = [BUILTIN] + ([templates] if templates is not None else [])
+    printed = print_pdf(
+        print_source(page),
+        base=result.folder,
+        roots=roots,
+        variant=pdf_variant,
+        identifier=pdf_identifier(page),
+        date=report_date(result.report),
+    )
+    diagnostics += [_refused(url, file) for url in dict.fromkeys(printed.refused)]
+    if strict and diagnostics:
+        raise _strict_failure(diagnostics)
+    return page, printed.data, diagnostics
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return list(dict.fromkeys(diagnostics))
+
+
+def _refused(url: str, file: str) -> Diagnostic:
+    shown = url if len(url) <= 100 else url[:97] + "…"
+    return Diagnostic(
+        1,
+        1,
+        "warning",
+        "fetch-refused",
+        "",
+        f"PDF-en skulle hente «{shown}», men bare filer i rapportens mappe og i malmappene "
+        "kan brukes, og nettverket brukes aldri. Det er utelatt fra PDF-en.",
+        file,
+    )
+
+
+def _strict_failure(diagnostics: list[Diagnostic]) -> ReportInvalid:
+    exc = ReportInvalid(diagnostics)
+    # ReportInvalid counts errors; here every diagnostic is a warning made fatal by --strict.
+    exc.args = (
+        f"{len(diagnostics)} advarsler ved bygging gir feil med --strict; ingen filer er skrevet",
+    )
+    return exc
+
+
+def pdf_identifier(html: str) -> bytes:
+    """The PDF file identifier: a hash of the HTML, so the same input gives the same file."""
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")

@@ -1,0 +1,314 @@
+"""Markdown in answers: the one markdown-it instance and its safety rules.
+
+Members write their answers in a form, so the rules favour what they expect and what
+is safe to publish: a single line break is kept; raw HTML is shown as text; links go
+only to http, https and mailto; images come only from the report's own folder, need
+alt text and are embedded as data: URIs. Anything refused becomes a warning that
+points at the answer's line in the YAML file, and the output never depends on the
+network or on files outside the report's folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import Markup, escape
+
+from .errors import Diagnostic
+from .loader import Loaded, Path_, format_path
+
+LINK_PREFIXES = ("http://", "https://", "mailto:")  # anything else is shown as plain text
+MAX_IMAGE_BYTES = 10 * 1024 * 1024  # a logo or a chart; anything larger is a mistake
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+
+
+def _markdown_it() -> MarkdownIt:
+    md = MarkdownIt(
+        "commonmark",
+        {"html": False, "breaks": True, "linkify": False, "typographer": False},
+    ).enable("table")
+    # markdown-it drops unsafe links silently; accept every target at parse time so
+    # that our render rules see it, refuse it there and tell the author why.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.add_render_rule("heading_open", _heading_open)
+    md.add_render_rule("heading_close", _heading_close)
+    md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("link_close", _link_close)
+    md.add_render_rule("image", _image)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
+    md.add_render_rule("th_open", _th_open)
+    return md
+
+
+def sniff_image(data: bytes) -> str | None:
+    """The mime type of an image from its first bytes, or None if not one we embed."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<") and b"<svg" in head:
+        return "image/svg+xml"
+    return None
+
+
+def local_image(name: str, folder: Path) -> tuple[str | None, str | None]:
+    """Embed the image file `name` from the report's `folder` as a data: URI.
+
+    Returns (data URI, None), or (None, the reason in Norwegian) when the image is
+    refused: a URL, an absolute path, a path with «..», a symbolic link that leads
+    out of the folder, a missing or unreadable file, a file too large or not an image.
+    """
+    shown = name
+    name = name.strip()
+    if not name:
+        return None, "bildet mangler filnavn."
+    if "\x00" in name:
+        return None, f"«{shown!r}» inneholder et NUL-tegn og kan ikke være et filnavn."
+    if _SCHEME.match(name) and not _WINDOWS_DRIVE.match(name) or name.startswith("//"):
+        return None, (
+            f"«{shown}» er en adresse (URL), ikke et filnavn. Bare bilder som ligger i "
+            "rapportens mappe kan brukes; last ned bildet og legg det i mappen."
+        )
+    posix = name.replace("\\", "/")
+    if PurePosixPath(posix).is_absolute() or _WINDOWS_DRIVE.match(name):
+        return None, (
+            f"«{shown}» er en absolutt sti. Skriv filnavnet relativt til rapportens mappe, "
+            "for eksempel «bilder/figur.png»."
+        )
+    if ".." in PurePosixPath(posix).parts:
+        return None, f"«{shown}» peker ut av rapportens mappe (..); bare filer i mappen kan brukes."
+    try:
+        root = folder.resolve()
+        target = (root / posix).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None, f"«{shown}» kan ikke leses."
+    if target == root:
+        return None, f"«{shown}» er rapportens mappe, ikke en bildefil."
+    if not target.is_relative_to(root):
+        return None, (
+            f"«{shown}» er en snarvei (symbolsk lenke) til en fil utenfor rapportens mappe; "
+            "bare filer i mappen kan brukes."
+        )
+    try:
+        if not target.is_file():
+            return None, f"fant ikke bildefilen «{shown}» i rapportens mappe."
+        size = target.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            return None, (
+                f"bildet «{shown}» er {size // (1024 * 1024)} MiB; største tillatte størrelse er "
+                f"{MAX_IMAGE_BYTES // (1024 * 1024)} MiB."
+            )
+        data = target.read_bytes()
+    except (OSError, ValueError) as exc:
+        return None, f"«{shown}» kan ikke leses ({getattr(exc, 'strerror', None) or exc})."
+    mime = sniff_image(data)
+    if mime is None:
+        return None, f"«{shown}» er ikke et bilde i formatene PNG, JPEG, GIF, SVG eller WebP."
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", None
+
+
+@dataclass
+class _Place:
+    """Where one answer sits in the YAML file, to point diagnostics at its lines."""
+
+    path: Path_
+    first_line: int  # line of the answer's first text line
+    column: int
+    shift: int  # answer headings: h1 becomes h(1 + shift)
+
+
+@dataclass
+class MarkdownRenderer:
+    """Renders the answers of one report; collects the warnings rendering produces."""
+
+    folder: Path
+    loaded: Loaded | None = None
+    file: str = ""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _images: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def block(self, text: str | None, path: Sequence[str | int], level: int = 4) -> Markup:
+        """An answer as HTML blocks; its headings start one level below `level`."""
+        if text is None or not text.strip():
+            return Markup("")
+        place = self._place(text, tuple(path), level)
+        tokens = _MD.parse(text, {})
+        self._number_lines(tokens, place)
+        html = _MD.renderer.render(tokens, _MD.options, {"renderer": self, "place": place})
+        return Markup(html)
+
+    def inline(self, text: str | None, path: Sequence[str | int]) -> Markup:
+        """A short answer (a table cell, a name, a goal) as inline HTML, without <p>."""
+        if text is None or not text.strip():
+            return Markup("")
+        text = text.strip("\n")
+        place = self._place(text, tuple(path), 6)
+        tokens = _MD.parseInline(text, {})
+        self._number_lines(tokens, place)
+        html = _MD.renderer.render(tokens, _MD.options, {"renderer": self, "place": place})
+        return Markup(html)
+
+    def image(self, name: str) -> tuple[str | None, str | None]:
+        """`local_image` for this report's folder, read once per file."""
+        if name not in self._images:
+            self._images[name] = local_image(name, self.folder)
+        return self._images[name]
+
+    def warn(self, place: _Place, line: int, code: str, message: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(
+                place.first_line + line,
+                place.column,
+                "warning",
+                code,
+                format_path(place.path),
+                message,
+                self.file,
+            )
+        )
+
+    def _place(self, text: str, path: Path_, level: int) -> _Place:
+        if self.loaded is None:
+            return _Place(path, 1, 1, level)
+        line, col = self.loaded.where(path)
+        lines = self.loaded.source.splitlines()
+        src = lines[line - 1] if 0 < line <= len(lines) else ""
+        if src[col - 1 : col] in ("|", ">"):
+            # A block scalar: the text starts on the next line, at its indentation.
+            nxt = lines[line] if line < len(lines) else ""
+            return _Place(path, line + 1, len(nxt) - len(nxt.lstrip(" ")) + 1, level)
+        return _Place(path, line, col, level)
+
+    @staticmethod
+    def _number_lines(tokens: list[Token], place: _Place) -> None:
+        """Give every inline child the line (within the answer) it starts on."""
+        for tok in tokens:
+            if tok.type != "inline" or not tok.children:
+                continue
+            line = tok.map[0] if tok.map else 0
+            for child in tok.children:
+                child.meta["line"] = line
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+
+
+def _ctx(env: EnvType) -> tuple[MarkdownRenderer, _Place]:
+    return env["renderer"], env["place"]
+
+
+def _shifted(token: Token, env: EnvType) -> str:
+    _, place = _ctx(env)
+    return f"h{min(6, int(token.tag[1]) + place.shift)}"
+
+
+def _heading_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return f"<{_shifted(tokens[idx], env)}>"
+
+
+def _heading_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return f"</{_shifted(tokens[idx], env)}>\n"
+
+
+def _link_refusal(href: str) -> str | None:
+    if href.lower().startswith(LINK_PREFIXES):
+        return None
+    shown = unquote(href) if len(href) <= 80 else unquote(href[:77]) + "…"
+    return (
+        f"lenken til «{shown}» er ikke tillatt: bare http-, https- og mailto-lenker blir "
+        "lenker i rapporten. Teksten vises uten lenke."
+    )
+
+
+def _link_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    refusal = _link_refusal(href)
+    if refusal is None:
+        return self.renderToken(tokens, idx, options, env)
+    renderer, place = _ctx(env)
+    renderer.warn(place, token.meta.get("line", 0), "link-refused", refusal)
+    # Drop the matching close tag too: the link text stays as plain text.
+    for j in range(idx + 1, len(tokens)):
+        if tokens[j].type == "link_close" and tokens[j].level == token.level:
+            tokens[j].meta["refused"] = True
+            break
+    return ""
+
+
+def _link_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    if tokens[idx].meta.get("refused"):
+        return ""
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _image(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    renderer, place = _ctx(env)
+    line = token.meta.get("line", 0)
+    src = unquote(str(token.attrGet("src") or ""))
+    alt = self.renderInlineAsText(token.children or [], options, env).strip()
+    data_uri, problem = renderer.image(src)
+    if problem:
+        renderer.warn(place, line, "image-refused", f"{problem} Bildet er ikke tatt med.")
+        # The alt text is the image's stand-in, so the reader still gets its content.
+        return str(escape(alt))
+    if not alt:
+        renderer.warn(
+            place,
+            line,
+            "image-alt",
+            f"bildet «{src}» mangler alternativ tekst, og er derfor ikke tatt med. Skriv en "
+            f"kort beskrivelse mellom klammene: ![beskrivelse]({src}).",
+        )
+        return ""
+    title = token.attrGet("title")
+    title_attr = f' title="{escape(title)}"' if title else ""
+    return f'<img src="{data_uri}" alt="{escape(alt)}"{title_attr} />'
+
+
+def _table_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return '<div class="table-wrap">\n' + self.renderToken(tokens, idx, options, env)
+
+
+def _table_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def _th_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    tokens[idx].attrSet("scope", "col")
+    return self.renderToken(tokens, idx, options, env)
+
+
+_MD = _markdown_it()

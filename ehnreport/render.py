@@ -1,0 +1,327 @@
+"""HTML rendering: the one Jinja environment factory and the report's HTML page.
+
+Templates are looked up in one ordered list of folders, the member's override folder
+first and the built-in folder last, so a member can replace any template (EHN's fixed
+pages, a step's explanation, the CSS) by dropping a file with the same name into their
+folder. The built-in templates are also reachable as «builtin/<name>», so an override
+can extend the original and replace only one block. Answers reach the templates only
+as data, through the `markdown` filters, which return Markup: an answer is never
+compiled as template source.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import re
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    BytecodeCache,
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+    select_autoescape,
+)
+from jinja2.bccache import Bucket
+from markupsafe import Markup
+
+from . import __version__, form
+from .errors import BuildError, Diagnostic, UserError
+from .markdown import MarkdownRenderer
+from .model import Report
+from .model.base import is_answered
+
+BUILTIN = Path(__file__).parent / "templates"
+FONTS = BUILTIN / "fonts"
+ROOT_TEMPLATE = "report.html.j2"
+DEFAULT_TITLE = "Rapport om etisk handel og aktsomhetsvurderinger"
+DEFAULT_ACCENT = "#1d5c63"  # petrol blue-green, 7.6:1 on white
+EHN_ADDRESS = "etiskhandel.no"
+
+# Weight and style of each bundled font file (see templates/fonts/README.md).
+FONT_FACES = (
+    ("Regular", 400, "normal"),
+    ("Italic", 400, "italic"),
+    ("Bold", 700, "normal"),
+    ("BoldItalic", 700, "italic"),
+    ("Black", 900, "normal"),
+)
+
+# Goal status words: text colour and background. Each pair meets WCAG 2.1 AA (4.5:1),
+# and the word itself is always printed, so colour is never the only signal.
+STATUS_COLOURS = {
+    "Gjennomført": ("#1d5e34", "#e3f1e7"),
+    "Pågår": ("#1f4f86", "#e4edf8"),
+    "Forsinket": ("#7a4a00", "#fbefd9"),
+    "Ikke startet": ("#4a4f55", "#eceef0"),
+    "Utgår": ("#6b3a3a", "#f3e9e9"),
+}
+
+# Text colours of the design, all on white.
+PALETTE = {
+    "text": "#1f2328",
+    "muted": "#545b63",
+    "rule": "#c9cfd5",  # lines only, never text
+}
+
+
+def environment(templates: Path | None = None) -> Environment:
+    """The Jinja environment: override folder first, built-in folder last."""
+    folders = [str(BUILTIN)]
+    if templates is not None:
+        if not templates.is_dir():
+            raise UserError(f"{templates}: fant ikke malmappen (--templates).")
+        folders.insert(0, str(templates))
+    env = Environment(
+        # Compiling the templates is most of the rendering time; Jinja's cache in the
+        # user's temp folder (private, keyed on each template's source) saves it.
+        bytecode_cache=_bytecode_cache(),
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(folders),
+                PrefixLoader({"builtin": FileSystemLoader(str(BUILTIN))}),
+            ]
+        ),
+        autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["num"] = format_number
+    env.filters["yes_no"] = yes_no
+    env.filters["quoted"] = quoted
+    env.filters["slug"] = slug
+    env.filters["groupby_first"] = groupby_first
+    env.tests["answered"] = is_answered
+    env.globals["form"] = types.SimpleNamespace(
+        STEPS=form.STEPS,
+        LABELS=form.LABELS,
+        TABLE_COLUMNS=form.TABLE_COLUMNS,
+        CARD_FIELDS=form.CARD_FIELDS,
+        SUBHEADINGS=form.SUBHEADINGS,
+        INSTRUCTIONS=form.INSTRUCTIONS,
+        GOAL_STATUSES=form.GOAL_STATUSES,
+    )
+    return env
+
+
+class _BytecodeCache(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, which never fails a build: a cache that
+    cannot be read or written is simply not used."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@functools.cache
+def _bytecode_cache() -> BytecodeCache | None:
+    try:
+        return _BytecodeCache()  # in the temp folder, private to the user
+    except (OSError, RuntimeError):  # no usable temp folder: compile every time
+        return None
+
+
+def format_number(value: int | None) -> str:
+    """8731 -> «8 731»: Norwegian digit grouping with no-break spaces, so it never wraps."""
+    if value is None:
+        return ""
+    return f"{value:,}".replace(",", "\u00a0")
+
+
+def yes_no(value: bool | None) -> str:
+    return "" if value is None else ("Ja" if value else "Nei")
+
+
+def quoted(html: Markup) -> Markup:
+    """Put « » around rendered Markdown, inside its first and last paragraph if it has them."""
+    text = str(html).rstrip("\n")
+    if not text:
+        return Markup("")
+    opens = text.startswith("<p>")
+    closes = text.endswith("</p>")
+    text = ("<p>«" + text[3:]) if opens else ("<p>«</p>\n" + text)
+    text = (text[:-4] + "»</p>") if closes else (text + "\n<p>»</p>")
+    return Markup(text + "\n")
+
+
+_SLUG_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e"})
+
+
+def slug(text: str) -> str:
+    """A code or word as an ASCII id or class: «1.A.2» -> «1-a-2», «Pågår» -> «pagar»."""
+    text = text.lower().translate(_SLUG_LETTERS)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def groupby_first(items: list[Any], attribute: str) -> list[tuple[str, list[tuple[int, Any]]]]:
+    """Group items by an attribute in order of first appearance (Jinja's groupby sorts).
+
+    Each group lists (index in `items`, item), so diagnostics can point at the item.
+    """
+    groups: dict[str, list[tuple[int, Any]]] = {}
+    for index, item in enumerate(items):
+        groups.setdefault(str(getattr(item, attribute)).strip(), []).append((index, item))
+    return list(groups.items())
+
+
+def report_date(report: Report) -> dt.date:
+    """The date in the PDF's metadata: report.date, else December 31 of the next year.
+
+    A fixed date, never the build date, so that the same report gives the same file.
+    """
+    return report.report.date or dt.date(report.report.year + 1, 12, 31)
+
+
+def mix_with_white(colour: str, amount: float) -> str:
+    """`amount` of `colour` over white, as #rrggbb (a tint for backgrounds)."""
+    rgb = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c * amount + 255 * (1 - amount)):02x}" for c in rgb)
+
+
+@functools.cache
+def font_faces() -> tuple[dict[str, Any], ...]:
+    """The bundled fonts as base64, read once per process."""
+    return tuple(
+        {
+            "weight": weight,
+            "style": style,
+            "data": base64.b64encode((FONTS / f"EhnreportSans-{name}.ttf").read_bytes()).decode(
+                "ascii"
+            ),
+        }
+        for name, weight, style in FONT_FACES
+    )
+
+
+def font_uris() -> dict[str, str]:
+    """Each bundled font's data: URI in the HTML mapped to the font file's file: URI.
+
+    The PDF is printed from the same HTML with these swapped: WeasyPrint then reads the
+    fonts from the package instead of decoding them from the page (the same bytes, so
+    the same PDF), which saves work on every build.
+    """
+    return {
+        f"data:font/ttf;base64,{face['data']}": (FONTS / f"EhnreportSans-{name}.ttf").as_uri()
+        for face, (name, _, _) in zip(font_faces(), FONT_FACES)
+    }
+
+
+def print_source(html: str) -> str:
+    """The HTML to print: fonts by file: URI rather than inline (see `font_uris`)."""
+    for data_uri, file_uri in font_uris().items():
+        html = html.replace(data_uri, file_uri)
+    return html
+
+
+def step_phases(step: form.Step) -> str:
+    """The procurement phases of a step, as the contents shows them in brackets."""
+    seen: list[str] = []
+    for section in step.sections:
+        if section.phases and section.phases not in seen:
+            seen.append(section.phases)
+    return "; ".join(seen)
+
+
+@dataclass(frozen=True)
+class Logo:
+    src: str
+    alt: str
+
+
+def page_context(report: Report, md: MarkdownRenderer) -> dict[str, Any]:
+    """Everything the templates read besides the report itself."""
+    member = report.member
+    logo = None
+    if member.logo:
+        src, problem = md.image(member.logo)
+        if problem:
+            md.diagnostics.append(_logo_warning(md, problem))
+        else:
+            assert src is not None
+            logo = Logo(src, (member.logo_alt or "").strip() or f"Logo: {member.name}")
+    accent = report.report.accent or DEFAULT_ACCENT
+    contact = report.contact
+    return {
+        "report": report,
+        "title": (report.report.title or "").strip() or DEFAULT_TITLE,
+        "year": report.report.year,
+        "date": report_date(report).isoformat(),
+        "lang": report.report.language,
+        "generator": f"ehnreport {__version__}",
+        "accent": accent,
+        "accent_tint": mix_with_white(accent, 0.08),
+        "palette": PALETTE,
+        "status_colours": STATUS_COLOURS,
+        "fonts": font_faces(),
+        "logo": logo,
+        "contact_name": contact.name or report.key_info.contact,
+        "contact_email": contact.email or report.key_info.email,
+        "ehn_address": EHN_ADDRESS,
+        "step_phases": {s.key: step_phases(s) for s in form.STEPS},
+    }
+
+
+def _logo_warning(md: MarkdownRenderer, problem: str) -> Diagnostic:
+    line, col = md.loaded.where(("member", "logo")) if md.loaded else (1, 1)
+    return Diagnostic(
+        line, col, "warning", "logo", "member.logo", f"{problem} Forsiden lages uten logo.", md.file
+    )
+
+
+def render_html(report: Report, md: MarkdownRenderer, *, templates: Path | None = None) -> str:
+    """The report as one self-contained HTML page (fonts and images inline)."""
+    env = environment(templates)
+    env.filters["markdown"] = md.block
+    env.filters["markdown_inline"] = md.inline
+    try:
+        template = env.get_template(ROOT_TEMPLATE)
+        return template.render(page_context(report, md))
+    except TemplateNotFound as exc:
+        if templates is None:
+            raise  # a built-in template is missing: a broken install, keep the traceback
+        raise BuildError(
+            f"malen «{exc.name}» finnes verken i {templates} eller blant de innebygde malene."
+            f"{_where(exc)}"
+        ) from None
+    except TemplateSyntaxError as exc:
+        raise BuildError(
+            f"syntaksfeil i malen {exc.filename or exc.name}, linje {exc.lineno}: {exc.message}."
+        ) from None
+    except UndefinedError as exc:
+        raise BuildError(f"ukjent navn i en mal{_where(exc)}: {exc.message}.") from None
+    except TemplateError as exc:
+        raise BuildError(f"feil i en mal{_where(exc)}: {exc.message}.") from None
+
+
+def _where(exc: BaseException) -> str:
+    """« (malen X, linje N)» from the innermost template frame of a traceback."""
+    tb = exc.__traceback__
+    found = ""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = f" (malen {filename}, linje {tb.tb_lineno})"
+        tb = tb.tb_next
+    return found

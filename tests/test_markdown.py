@@ -1,0 +1,273 @@
+"""Markdown in answers (ehnreport.markdown): what is kept, what is refused, and where
+the warnings point."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import pytest
+
+from ehnreport.loader import load_text
+from ehnreport.markdown import MarkdownRenderer, local_image, sniff_image
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 16
+GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
+WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L" + b"\x00" * 14
+SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+
+
+def render(text: str, folder: Path, level: int = 4) -> tuple[str, MarkdownRenderer]:
+    md = MarkdownRenderer(folder=folder, file="report.yaml")
+    return str(md.block(text, ("steps", "step1", "a2"), level)), md
+
+
+def codes(md: MarkdownRenderer) -> list[str]:
+    return [d.code for d in md.diagnostics]
+
+
+# -- text --------------------------------------------------------------------------
+
+
+def test_single_newline_is_a_line_break(tmp_path: Path) -> None:
+    html, md = render("første linje\nandre linje", tmp_path)
+    assert html == "<p>første linje<br />\nandre linje</p>\n"
+    assert md.diagnostics == []
+
+
+def test_raw_html_is_shown_as_text(tmp_path: Path) -> None:
+    html, _ = render('<script>alert(1)</script> <img src="http://x/y.png"> <b>fet</b>', tmp_path)
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;fet&lt;/b&gt;" in html
+
+
+def test_jinja_looking_text_is_printed_literally(tmp_path: Path) -> None:
+    html, _ = render("Svar: {{ 7*7 }} og {% include 'x' %} og {# kommentar #}", tmp_path)
+    assert "{{ 7*7 }}" in html
+    assert "{% include &#39;x&#39; %}" in html or "{% include 'x' %}" in html
+    assert "49" not in html
+
+
+def test_bare_urls_are_not_linked(tmp_path: Path) -> None:
+    html, _ = render("Se https://www.ntnu.no/miljo", tmp_path)
+    assert "<a " not in html
+    assert "https://www.ntnu.no/miljo" in html
+
+
+@pytest.mark.parametrize(
+    ("level", "source", "tag"),
+    [
+        (4, "# Tittel", "h5"),
+        (4, "## Under", "h6"),
+        (4, "### Dypere", "h6"),
+        (2, "# Tittel", "h3"),
+        (6, "# x", "h6"),
+    ],
+)
+def test_headings_are_shifted_below_the_question(
+    tmp_path: Path, level: int, source: str, tag: str
+) -> None:
+    html, _ = render(source, tmp_path, level)
+    assert html.startswith(f"<{tag}>") and html.rstrip().endswith(f"</{tag}>")
+
+
+def test_tables_get_column_scope_and_a_wrapper(tmp_path: Path) -> None:
+    html, _ = render("| Tema | Antall |\n|---|---|\n| Lønn | 3 |", tmp_path)
+    assert '<div class="table-wrap">' in html
+    assert '<th scope="col">Tema</th>' in html
+
+
+def test_empty_answer_renders_nothing(tmp_path: Path) -> None:
+    md = MarkdownRenderer(folder=tmp_path)
+    assert md.block(None, ()) == "" and md.block("  \n", ()) == ""
+    assert md.inline(None, ()) == ""
+
+
+def test_inline_has_no_paragraph(tmp_path: Path) -> None:
+    md = MarkdownRenderer(folder=tmp_path)
+    assert str(md.inline("Lønn og *arbeidstid*\n", ())) == "Lønn og <em>arbeidstid</em>"
+
+
+# -- links -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "href", ["https://etiskhandel.no/", "http://example.no/a?b=c", "mailto:post@example.no"]
+)
+def test_allowed_links(tmp_path: Path, href: str) -> None:
+    html, md = render(f"[lenke]({href})", tmp_path)
+    assert f'<a href="{href}">lenke</a>' in html
+    assert md.diagnostics == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[klikk](javascript:alert(1))",
+        "[klikk](JAVASCRIPT:alert(1))",
+        "[klikk](file:///etc/passwd)",
+        "[klikk](data:text/html;base64,PHNjcmlwdD4=)",
+        "[klikk](vbscript:msgbox)",
+        "[klikk](policy.pdf)",
+        "[klikk](../hemmelig.txt)",
+        "[klikk](#seksjon)",
+        "[klikk](//evil.example/x)",
+        "[klikk](http:evil)",
+        "<javascript:alert(1)>",
+    ],
+)
+def test_refused_links_become_plain_text(tmp_path: Path, source: str) -> None:
+    html, md = render(f"Se {source} her.", tmp_path)
+    assert "<a " not in html
+    assert codes(md) == ["link-refused"]
+    assert md.diagnostics[0].severity == "warning"
+    assert "bare http-, https- og mailto-lenker" in md.diagnostics[0].message
+
+
+def test_refused_link_keeps_its_text_and_nested_markup(tmp_path: Path) -> None:
+    html, _ = render("[*viktig* tekst](javascript:x) og [ok](https://a.no)", tmp_path)
+    assert "<em>viktig</em> tekst og" in html
+    assert '<a href="https://a.no">ok</a>' in html
+
+
+# -- images ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "mime"),
+    [
+        (PNG, "image/png"),
+        (JPEG, "image/jpeg"),
+        (GIF, "image/gif"),
+        (WEBP, "image/webp"),
+        (SVG, "image/svg+xml"),
+    ],
+)
+def test_sniff_image(data: bytes, mime: str) -> None:
+    assert sniff_image(data) == mime
+
+
+def test_sniff_refuses_other_files() -> None:
+    assert sniff_image(b"%PDF-1.7") is None
+    assert sniff_image(b"<html><body>") is None
+    assert sniff_image(b"") is None
+
+
+def test_image_in_the_folder_is_embedded_by_its_content(tmp_path: Path) -> None:
+    (tmp_path / "figur.jpg").write_bytes(PNG)  # the name lies; the bytes decide
+    html, md = render('![Figur over risiko](figur.jpg "Risiko")', tmp_path)
+    src = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    assert f'<img src="{src}" alt="Figur over risiko" title="Risiko" />' in html
+    assert md.diagnostics == []
+
+
+def test_image_in_a_subfolder_with_a_space_in_its_name(tmp_path: Path) -> None:
+    (tmp_path / "bilder").mkdir()
+    (tmp_path / "bilder" / "min figur.png").write_bytes(PNG)
+    html, md = render("![Figur](<bilder/min figur.png>)", tmp_path)
+    assert "data:image/png;base64," in html
+    assert md.diagnostics == []
+
+
+def test_image_without_alt_text_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "figur.png").write_bytes(PNG)
+    html, md = render("Før ![](figur.png) etter", tmp_path)
+    assert "<img" not in html and "Før  etter" in html
+    assert codes(md) == ["image-alt"]
+    assert "mangler alternativ tekst" in md.diagnostics[0].message
+
+
+def _symlink(link: Path, target: Path) -> None:
+    try:
+        os.symlink(target, link)
+    except (OSError, NotImplementedError):  # pragma: no cover - Windows without rights
+        pytest.skip("symbolic links are not available here")
+
+
+@pytest.mark.parametrize(
+    ("src", "why"),
+    [
+        ("http://127.0.0.1:9/x.png", "adresse (URL)"),
+        ("https://example.no/x.png", "adresse (URL)"),
+        ("data:image/png;base64,iVBORw0KGgo=", "adresse (URL)"),
+        ("file:///etc/hostname", "adresse (URL)"),
+        ("/etc/hostname", "absolutt sti"),
+        ("../utenfor.png", "peker ut av"),
+        ("bilder/../../utenfor.png", "peker ut av"),
+        ("finnes-ikke.png", "fant ikke"),
+        ("ikke-bilde.png", "ikke et bilde"),
+        ("lenke-ut.png", "snarvei"),
+        ("a%00b.png", "NUL-tegn"),
+        ("mappe-ut/utenfor.png", "snarvei"),
+    ],
+)
+def test_refused_images(tmp_path: Path, src: str, why: str) -> None:
+    report = tmp_path / "rapport"
+    report.mkdir()
+    (tmp_path / "utenfor.png").write_bytes(PNG)
+    (report / "ikke-bilde.png").write_bytes(b"%PDF-1.7 not an image")
+    _symlink(report / "lenke-ut.png", tmp_path / "utenfor.png")
+    _symlink(report / "mappe-ut", tmp_path)
+    html, md = render(f"![Figur]({src})", report)
+    assert "<img" not in html
+    assert "Figur" in html  # the alt text stands in for the image
+    assert codes(md) == ["image-refused"]
+    assert why in md.diagnostics[0].message
+    assert "Bildet er ikke tatt med" in md.diagnostics[0].message
+
+
+def test_symlink_inside_the_folder_is_allowed(tmp_path: Path) -> None:
+    (tmp_path / "ekte.png").write_bytes(PNG)
+    _symlink(tmp_path / "alias.png", tmp_path / "ekte.png")
+    html, md = render("![Figur](alias.png)", tmp_path)
+    assert "data:image/png;base64," in html and md.diagnostics == []
+
+
+def test_too_large_image_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ehnreport import markdown
+
+    monkeypatch.setattr(markdown, "MAX_IMAGE_BYTES", 10)
+    (tmp_path / "stor.png").write_bytes(PNG)
+    data_uri, problem = local_image("stor.png", tmp_path)
+    assert data_uri is None and problem is not None and "største tillatte" in problem
+
+
+def test_folder_itself_is_not_an_image(tmp_path: Path) -> None:
+    data_uri, problem = local_image(".", tmp_path)
+    assert data_uri is None and problem is not None
+
+
+# -- where warnings point ----------------------------------------------------------
+
+
+def test_warning_points_at_the_line_inside_a_block(tmp_path: Path) -> None:
+    source = (
+        "steps:\n"  # 1
+        "  step1:\n"  # 2
+        "    a2: |\n"  # 3
+        "      Første linje.\n"  # 4
+        "      Andre linje med [lenke](javascript:x).\n"  # 5
+        "\n"  # 6
+        "      Nytt avsnitt med ![](bilde.png).\n"  # 7
+    )
+    loaded = load_text(source)
+    md = MarkdownRenderer(folder=tmp_path, loaded=loaded, file="r.yaml")
+    md.block(loaded.data["steps"]["step1"]["a2"], ("steps", "step1", "a2"))
+    where = [(d.code, d.line, d.column, d.path, d.file) for d in md.diagnostics]
+    assert where == [
+        ("link-refused", 5, 7, "steps.step1.a2", "r.yaml"),
+        ("image-refused", 7, 7, "steps.step1.a2", "r.yaml"),
+    ]
+
+
+def test_warning_points_at_a_one_line_value(tmp_path: Path) -> None:
+    loaded = load_text('goals:\n  next_year:\n    - "Mål med [lenke](file:///x)"\n')
+    md = MarkdownRenderer(folder=tmp_path, loaded=loaded, file="r.yaml")
+    md.inline(loaded.data["goals"]["next_year"][0], ("goals", "next_year", 0))
+    d = md.diagnostics[0]
+    assert (d.code, d.line, d.column, d.path) == ("link-refused", 3, 7, "goals.next_year[0]")
