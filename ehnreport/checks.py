@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .diagnostics import did_you_mean
+from .diagnostics import SUGGESTIONS, did_you_mean
 from .errors import Diagnostic
 from .form import KNOWN_THEMES
 from .loader import Loaded, Path_, format_path
@@ -21,21 +21,33 @@ def cross_checks(
         line, col = loaded.where(path)
         out.append(Diagnostic(line, col, severity, code, format_path(path), message, file))
 
+    # Suggestions cost time; a hostile file can ask for one per value, so only the
+    # first SUGGESTIONS problems get one.
+    suggestions = SUGGESTIONS
+
+    def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+        nonlocal suggestions
+        if suggestions <= 0:
+            return ""
+        suggestions -= 1
+        return did_you_mean(word, choices)
+
     # 3.A.1 cards against 2.A.3 risks: same names, same order.
     s2 = report.steps.step2.a3
     risks = [r.name.strip() for r in s2.risks] if s2 else []
     cards = [c.risk.strip() for c in report.steps.step3.a1]
+    risk_set, card_set = set(risks), set(cards)
     for i, name in enumerate(cards):
-        if name not in risks:
+        if name not in risk_set:
             add(
                 "warning",
                 "card-without-risk",
                 ("steps", "step3", "a1", i, "risk"),
                 f"kortet «{name}» i 3.A.1 har ingen risiko med samme navn i 2.A.3."
-                f"{did_you_mean(name, risks)}",
+                f"{suggest(name, risks)}",
             )
     for i, name in enumerate(risks):
-        if name not in cards:
+        if name not in card_set:
             add(
                 "warning",
                 "risk-without-card",
@@ -43,8 +55,8 @@ def cross_checks(
                 f"risikoen «{name}» i 2.A.3 har ikke noe kort i 3.A.1. Legg til et kort med "
                 "samme navn.",
             )
-    common_cards = [c for c in cards if c in risks]
-    common_risks = [r for r in risks if r in cards]
+    common_cards = [c for c in cards if c in risk_set]
+    common_risks = [r for r in risks if r in card_set]
     if common_cards != common_risks:
         add(
             "warning",
@@ -64,7 +76,7 @@ def cross_checks(
                     "warning",
                     "unknown-theme",
                     ("steps", "step2", "a3", "risks", i, "themes", j),
-                    f"«{theme}» er ikke blant de kjente temaene.{did_you_mean(theme, KNOWN_THEMES)}",
+                    f"«{theme}» er ikke blant de kjente temaene.{suggest(theme, KNOWN_THEMES)}",
                 )
 
     # The reporting year: in the future is almost always a typo.
@@ -90,13 +102,19 @@ def local_file_problem(name: str, folder: Path) -> str | None:
     """Why `name` is not a readable file inside `folder`, or None if it is."""
     if "://" in name or name.startswith(("data:", "file:")):
         return f"«{name}» må være et filnavn i rapportens mappe, ikke en nettadresse."
+    if "\x00" in name:
+        return "filnavnet inneholder en NUL-byte (\\0) og kan ikke være et filnavn."
     try:
         target = (folder / name).resolve()
         root = folder.resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         return f"«{name}» kan ikke leses."
     if target != root and root not in target.parents:
         return f"«{name}» ligger utenfor rapportens mappe; bare filer i mappen kan brukes."
-    if not target.is_file():
+    try:
+        is_file = target.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, and the like
+        is_file = False
+    if not is_file:
         return f"fant ikke filen «{name}» i rapportens mappe."
     return None

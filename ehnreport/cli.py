@@ -18,7 +18,7 @@ import typer
 from . import __version__
 from .completeness import COMPLETENESS_CODES, StepCount
 from .errors import Diagnostic, ExitCode, UserError
-from .validate import CheckResult, check_file
+from .validate import CheckResult, check_file, printable
 
 if TYPE_CHECKING:
     from .batch import BatchItem
@@ -84,7 +84,7 @@ def _summary(path: Path, diagnostics: list[Diagnostic], counts: list[StepCount],
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
     head = "gyldig" if ok else ("ugyldig med --strict" if valid else "ugyldig")
-    text = f"{path}: {head}: {errors} feil, {warnings} advarsler."
+    text = f"{printable(str(path))}: {head}: {errors} feil, {warnings} advarsler."
     if counts:
         per_step = ", ".join(f"trinn {c.number} {c.answered}/{c.total}" for c in counts)
         text += f" Besvarte spørsmål: {per_step}."
@@ -145,7 +145,7 @@ def print_results(results: list[CheckResult], fmt: Format, strict: bool, quiet: 
 
 
 def _fail(exc: UserError) -> typer.Exit:
-    typer.echo(f"ehnreport: {exc}", err=True)
+    typer.echo(f"ehnreport: {printable(str(exc))}", err=True)
     return typer.Exit(int(exc.exit_code))
 
 
@@ -183,7 +183,7 @@ def validate(
         try:
             result = check_file(path)
         except UserError as exc:
-            typer.echo(f"ehnreport: {exc}", err=True)
+            typer.echo(f"ehnreport: {printable(str(exc))}", err=True)
             code = max(code, exc.exit_code)
             continue
         results.append(result)
@@ -266,18 +266,18 @@ def _print_item(item: BatchItem, fmt: Format, strict: bool) -> None:
         typer.echo(_github_line(d, strict) if fmt is Format.github else d.format())
     unanswered = len(item.diagnostics) - len(shown)
     if unanswered:
-        typer.echo(f"{item.path}: {unanswered} ubesvarte spørsmål; «ehnreport validate» viser dem.")
+        typer.echo(f"{printable(str(item.path))}: {unanswered} ubesvarte spørsmål; «ehnreport validate» viser dem.")
     if item.message:
-        typer.echo(f"ehnreport: {item.message}", err=True)
+        typer.echo(f"ehnreport: {printable(item.message)}", err=True)
     for written in item.written:
-        typer.echo(f"skrev {written}")
+        typer.echo(f"skrev {printable(str(written))}")
 
 
 def _progress_bar(done: int, total: int, path: Path) -> None:
     width = 30
     filled = width * done // total
     bar = "█" * filled + "·" * (width - filled)
-    sys.stderr.write(f"\r{bar} {done}/{total} {path.name[:40]:<40}")
+    sys.stderr.write(f"\r{bar} {done}/{total} {printable(path.name)[:40]:<40}")
     if done == total:
         sys.stderr.write("\n")
     sys.stderr.flush()
@@ -290,7 +290,7 @@ def _summary_table(items: list[BatchItem]) -> str:
         errors = sum(d.is_error for d in item.diagnostics)
         rows.append(
             (
-                str(item.path),
+                printable(str(item.path)),
                 labels.get(item.exit_code, str(item.exit_code)),
                 str(errors),
                 str(len(item.diagnostics) - errors),

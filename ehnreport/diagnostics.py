@@ -6,6 +6,7 @@ Pydantic's English wording.
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from typing import Any
@@ -15,12 +16,20 @@ from pydantic import BaseModel, ValidationError
 from .errors import Diagnostic
 from .loader import Loaded, format_path
 
+# Bounds on the work one suggestion may cost: difflib is quadratic in the length of
+# the word and linear in the number of choices, and both come from the report.
+SUGGEST_MAX_WORD = 100
+SUGGEST_MAX_CHOICES = 200
+SUGGESTIONS = 100  # at most this many suggestions per file
+
 
 def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     """« Mente du «x»?» for the closest choice, or an empty string."""
     import difflib  # only needed when there is something to suggest
 
     choices = list(choices)
+    if len(word) > SUGGEST_MAX_WORD or len(choices) > SUGGEST_MAX_CHOICES:
+        return ""
     lowered = {c.casefold(): c for c in choices}
     match = difflib.get_close_matches(word.casefold(), list(lowered), n=1, cutoff=0.6)
     return f" Mente du «{lowered[match[0]]}»?" if match else ""
@@ -41,6 +50,7 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
+@functools.lru_cache(maxsize=1024)  # a report with many errors asks for the same few
 def model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     """The model class that holds the value at `loc`, walking field annotations."""
     tp: Any = root
@@ -91,8 +101,8 @@ def _field_title(root: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     return ""
 
 
-def _message(err: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
-    """(code, sentence) for one Pydantic error, by its type."""
+def _message(err: dict[str, Any], root: type[BaseModel], suggest: bool = True) -> tuple[str, str]:
+    """(code, sentence) for one Pydantic error, by its type; `suggest` allows «Mente du»."""
     etype: str = err["type"]
     loc = tuple(err["loc"])
     value = err.get("input")
@@ -102,8 +112,10 @@ def _message(err: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
     if etype == "extra_forbidden":
         parent = model_at(root, loc[:-1])
         allowed = list(parent.model_fields) if parent else []
-        msg = f"ukjent nøkkel «{key}».{did_you_mean(str(key), allowed)}"
-        if allowed and not did_you_mean(str(key), allowed):
+        hint = did_you_mean(str(key), allowed) if suggest else ""
+        name = str(key) if len(str(key)) <= 100 else str(key)[:99] + "…"
+        msg = f"ukjent nøkkel «{name}».{hint}"
+        if allowed and not hint:
             msg += f" Tillatte nøkler her: {', '.join(allowed)}."
         return "unknown-key", msg
     if etype == "missing":
@@ -146,7 +158,7 @@ def _message(err: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
         return (
             "not-allowed",
             f"«{_show(value)}» er ikke tillatt her. Velg en av: {', '.join(expected)}."
-            f"{did_you_mean(str(value), expected)}",
+            f"{did_you_mean(str(value), expected) if suggest else ''}",
         )
     if etype in ("model_type", "dict_type", "model_attributes_type"):
         return (
@@ -161,8 +173,13 @@ def _message(err: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
         )
     if etype in ("string_too_short", "too_short"):
         return "missing", "kan ikke være tom."
-    if etype in ("string_too_long", "too_long"):
+    if etype == "string_too_long":
         return "too-long", f"er for lang; største lengde er {ctx.get('max_length')} tegn."
+    if etype == "too_long":
+        return (
+            "too-many",
+            f"har for mange elementer; høyst {ctx.get('max_length')} er tillatt i én rapport.",
+        )
     if etype in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return "wrong-type", f"«{_show(value)}» er ikke en dato på formen ÅÅÅÅ-MM-DD."
     if etype == "value_error" and "error" in ctx:
@@ -182,7 +199,7 @@ def from_validation_error(
         if path in seen:
             continue
         seen.add(path)
-        code, message = _message(err, root)
+        code, message = _message(err, root, suggest=len(out) < SUGGESTIONS)
         if err["type"] == "extra_forbidden":
             line, col = loaded.where(loc, key=True)
         elif err["type"] == "missing":

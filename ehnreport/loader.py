@@ -18,9 +18,12 @@ import yaml
 
 from .errors import Diagnostic
 
-MAX_BYTES = 2 * 1024 * 1024  # 2 MiB; the largest real report is about 30 KiB
+MAX_BYTES = 512 * 1024  # 512 KiB: 17x the largest real report (about 30 KiB); keeps a build in bounded memory
 MAX_DEPTH = 64  # a report nests about 6 levels deep
-MAX_NODES = 200_000  # values after alias expansion: stops "billion laughs"
+MAX_NODES = 50_000  # values after alias expansion: stops "billion laughs"
+# Characters of text after alias expansion. Without aliases the text of all values is
+# never longer than the file, so this only stops aliases that repeat long texts.
+MAX_TEXT = MAX_BYTES
 MAX_INT_DIGITS = 18  # no real count or amount in NOK needs more
 
 try:  # the C parser is much faster and gives the same events and marks
@@ -30,6 +33,10 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _NULL = {"", "~", "null"}
+# Control characters other than tab and line breaks. YAML refuses them written as they
+# are, but a double-quoted escape ("\0", "\e", "\x07") puts them in a value; no report
+# needs one, and they break terminals, CI logs and the XML inside a PDF/A.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PLAIN_HINT_CHARS = ("*", "- ", ": ", "#", "&", "!", "|", ">", "%", "@", "`")
 
 Path_ = tuple[str | int, ...]
@@ -132,7 +139,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
     src = lines[line - 1] if 0 < line <= len(lines) else ""
     at = src[col - 1 : col] if col - 1 < len(src) else ""
     value = src.split(": ", 1)[1].lstrip() if ": " in src else src.lstrip(" -")
-    if at == "\t" or "\t" in src[: len(src) - len(src.lstrip())]:
+    if "\ufeff" in src:
+        msg = (
+            "et usynlig BOM-tegn (U+FEFF) står midt i filen, ofte fordi to filer er limt "
+            "sammen. Fjern det."
+        )
+    elif at == "\t" or "\t" in src[: len(src) - len(src.lstrip())]:
         msg = "tabulator brukt til innrykk. YAML krever mellomrom: bytt tabulatorene med mellomrom."
     elif "nesting depth" in problem:
         msg = f"for dypt nestet: mer enn {MAX_DEPTH} nivåer."
@@ -176,6 +188,15 @@ def _scalar(ev: yaml.ScalarEvent) -> Any:
             "yaml-tag",
             f"YAML-tagger som «{ev.tag}» er ikke tillatt i en rapport. Fjern taggen.",
         )
+    bad = _CONTROL.search(value)
+    if bad:
+        raise _fail(
+            ev.start_mark.line + 1,
+            ev.start_mark.column + 1,
+            "control-character",
+            f"teksten inneholder kontrolltegnet U+{ord(bad.group()):04X} (skrevet som en "
+            "escape-sekvens med \\). Fjern det.",
+        )
     plain = ev.style in (None, "") and ev.implicit[0]
     if not plain:
         return value
@@ -192,9 +213,22 @@ def _scalar(ev: yaml.ScalarEvent) -> Any:
 
 
 class _Frame:
-    __slots__ = ("kind", "value", "path", "key", "key_pos", "anchor", "mark", "first", "keys")
+    __slots__ = (
+        "anchor",
+        "first",
+        "first_chars",
+        "key",
+        "key_pos",
+        "keys",
+        "kind",
+        "mark",
+        "path",
+        "value"
+    )
 
-    def __init__(self, kind: str, path: Path_, anchor: str | None, mark: Any, first: int):
+    def __init__(
+        self, kind: str, path: Path_, anchor: str | None, mark: Any, first: int, first_chars: int
+    ):
         self.kind = kind
         self.value: Any = {} if kind == "map" else []
         self.path = path
@@ -203,6 +237,7 @@ class _Frame:
         self.anchor = anchor
         self.mark = mark
         self.first = first  # node counter when the collection started
+        self.first_chars = first_chars  # text counter when the collection started
         self.keys: dict[str, int] = {}  # key -> line, to report duplicates
 
 
@@ -213,20 +248,30 @@ def _pos(mark: Any) -> tuple[int, int]:
 def load_text(text: str) -> Loaded:
     """Parse YAML text into plain data and positions, or raise LoadError."""
     out = Loaded(data=None, source=text)
-    anchors: dict[str, tuple[Any, int]] = {}  # name -> value, expanded node count
+    # name -> value, expanded node count, expanded characters of text
+    anchors: dict[str, tuple[Any, int, int]] = {}
     stack: list[_Frame] = []
     nodes = 0  # values seen, aliases counted at their full expanded size
+    chars = 0  # characters of text seen, aliases counted at their full expanded size
     documents = 0
 
-    def count(n: int, mark: Any) -> None:
-        nonlocal nodes
+    def count(n: int, mark: Any, text_chars: int = 0) -> None:
+        nonlocal nodes, chars
         nodes += n
+        chars += text_chars
         if nodes > MAX_NODES:
             raise _fail(
                 *_pos(mark),
                 "too-large",
                 f"rapporten blir for stor når referansene (aliaser) foldes ut: over "
                 f"{MAX_NODES} verdier. Fjern aliasene (`&navn` og `*navn`).",
+            )
+        if chars > MAX_TEXT:
+            raise _fail(
+                *_pos(mark),
+                "too-large",
+                f"rapporten blir for stor når referansene (aliaser) foldes ut: over "
+                f"{MAX_TEXT // 1024} KiB tekst. Fjern aliasene (`&navn` og `*navn`).",
             )
 
     def child_path(mark: Any) -> Path_ | None:
@@ -255,6 +300,10 @@ def load_text(text: str) -> Loaded:
             if value is None or isinstance(value, bool):
                 shown = "null (tom)" if value is None else str(value).lower()
                 raise _fail(*pos, "bad-key", f"«{shown}» kan ikke brukes som nøkkel.")
+            if isinstance(value, (list, dict)):  # an alias (`*navn`) of a list or group
+                raise _fail(
+                    *pos, "bad-key", "en nøkkel må være en enkel tekst, ikke en liste eller gruppe."
+                )
             key = str(value)
             if key in top.keys:
                 raise _fail(
@@ -316,15 +365,19 @@ def load_text(text: str) -> Loaded:
                     )
                 count(1, ev.start_mark)
                 kind = "map" if isinstance(ev, yaml.MappingStartEvent) else "seq"
-                stack.append(_Frame(kind, path, ev.anchor, ev.start_mark, nodes))
+                stack.append(_Frame(kind, path, ev.anchor, ev.start_mark, nodes, chars))
             elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 frame = stack.pop()
                 if frame.anchor:
-                    anchors[frame.anchor] = (frame.value, nodes - frame.first + 1)
+                    anchors[frame.anchor] = (
+                        frame.value,
+                        nodes - frame.first + 1,
+                        chars - frame.first_chars,
+                    )
                 place(frame.value, frame.mark)
             elif isinstance(ev, yaml.ScalarEvent):
                 value = _scalar(ev)
-                count(1, ev.start_mark)
+                count(1, ev.start_mark, len(ev.value))
                 if ev.style in (None, "") and ev.end_mark.line > ev.start_mark.line:
                     path = child_path(ev.start_mark)
                     out.warnings.append(
@@ -339,7 +392,7 @@ def load_text(text: str) -> Loaded:
                         )
                     )
                 if ev.anchor:
-                    anchors[ev.anchor] = (value, 1)
+                    anchors[ev.anchor] = (value, 1, len(ev.value))
                 place(value, ev.start_mark)
             elif isinstance(ev, yaml.AliasEvent):
                 if ev.anchor not in anchors:
@@ -351,16 +404,31 @@ def load_text(text: str) -> Loaded:
                         "en `|`-blokk.",
                     )
                 # Values inside an alias take the alias's position (Loaded.where).
-                value, size = anchors[ev.anchor]
-                count(size, ev.start_mark)
+                value, size, size_chars = anchors[ev.anchor]
+                count(size, ev.start_mark, size_chars)
                 place(value, ev.start_mark)
     except LoadError:
         raise
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text) from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        raise _fail(1, 1, "yaml-syntax", f"ugyldig YAML: {exc}.") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
+        line, col = _offset_position(text, exc.position)
+        raise _fail(
+            line,
+            col,
+            "control-character",
+            f"tegnet U+{exc.character:04X} er et kontrolltegn som ikke er tillatt i en YAML-fil. "
+            "Fjern det (det er ofte limt inn fra et annet program).",
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every error above has a mark
+        raise _fail(1, 1, "yaml-syntax", f"ugyldig YAML: {' '.join(str(exc).split())}.") from None
     return out
+
+
+def _offset_position(text: str, offset: int) -> tuple[int, int]:
+    """Line and column (1-based) of a UTF-8 byte offset into `text`."""
+    before = text.encode("utf-8")[:offset].decode("utf-8", "replace")
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
 def load_file(path: Path) -> Loaded:

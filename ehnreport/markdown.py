@@ -142,6 +142,7 @@ class MarkdownRenderer:
     file: str = ""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _images: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    _lines: list[str] | None = None
 
     def block(self, text: str | None, path: Sequence[str | int], level: int = 4) -> Markup:
         """An answer as HTML blocks; its headings start one level below `level`."""
@@ -183,11 +184,17 @@ class MarkdownRenderer:
             )
         )
 
+    def _source_lines(self) -> list[str]:
+        """The report's lines, split once per renderer (not once per answer)."""
+        if self._lines is None:
+            self._lines = self.loaded.source.splitlines() if self.loaded is not None else []
+        return self._lines
+
     def _place(self, text: str, path: Path_, level: int) -> _Place:
         if self.loaded is None:
             return _Place(path, 1, 1, level)
         line, col = self.loaded.where(path)
-        lines = self.loaded.source.splitlines()
+        lines = self._source_lines()
         src = lines[line - 1] if 0 < line <= len(lines) else ""
         if src[col - 1 : col] in ("|", ">"):
             # A block scalar: the text starts on the next line, at its indentation.

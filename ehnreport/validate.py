@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,28 @@ from .diagnostics import from_validation_error
 from .errors import Diagnostic, InputFileError
 from .loader import Loaded, LoadError, load_file
 from .model import Report
+
+# Characters that must never reach a terminal or a CI log as they are: control
+# characters (a line break in a key could forge a line, such as a GitHub Actions
+# `::error::` command; ESC starts terminal escape sequences), line and paragraph
+# separators, and the bidirectional overrides of "Trojan Source". YAML lets a report
+# put any of them in a key or value with a double-quoted escape such as "\e" or "\n".
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable(text: str) -> str:
+    """`text` with every unsafe character written as an escape, such as \\n or \\u202e."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _printable_diagnostic(d: Diagnostic) -> Diagnostic:
+    if not _UNSAFE.search(f"{d.path}{d.message}{d.file}"):
+        return d
+    return dataclasses.replace(
+        d, path=printable(d.path), message=printable(d.message), file=printable(d.file)
+    )
 
 
 @dataclass
@@ -42,23 +66,34 @@ class CheckResult:
 
 def open_report(path: Path) -> Path:
     """Check that `path` names a readable regular file; raise InputFileError if not."""
+    name = printable(str(path))
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise InputFileError(f"{path}: fant ikke filen.") from None
+        raise InputFileError(f"{name}: fant ikke filen.") from None
     except OSError as exc:
-        raise InputFileError(f"{path}: kan ikke leses ({exc.strerror}).") from None
+        raise InputFileError(f"{name}: kan ikke leses ({exc.strerror}).") from None
     if stat.S_ISDIR(st.st_mode):
-        raise InputFileError(f"{path}: er en mappe, ikke en rapportfil.")
+        raise InputFileError(f"{name}: er en mappe, ikke en rapportfil.")
     if not stat.S_ISREG(st.st_mode):
-        raise InputFileError(f"{path}: er ikke en vanlig fil.")
+        raise InputFileError(f"{name}: er ikke en vanlig fil.")
     if not os.access(path, os.R_OK):
-        raise InputFileError(f"{path}: kan ikke leses (mangler lesetilgang).")
+        raise InputFileError(f"{name}: kan ikke leses (mangler lesetilgang).")
     return path
 
 
 def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
-    """Load, validate and cross-check one report. Raises InputFileError if unreadable."""
+    """Load, validate and cross-check one report. Raises InputFileError if unreadable.
+
+    Every diagnostic's text is made printable: a report cannot put control characters
+    into the output through its keys or values.
+    """
+    result = _check_file(path, today)
+    result.diagnostics = [_printable_diagnostic(d) for d in result.diagnostics]
+    return result
+
+
+def _check_file(path: Path, today: dt.date | None) -> CheckResult:
     open_report(path)
     name = str(path)
     result = CheckResult(path=path)
@@ -69,7 +104,7 @@ def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
         result.diagnostics = [Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name)]
         return result
     except OSError as exc:
-        raise InputFileError(f"{path}: kan ikke leses ({exc.strerror}).") from None
+        raise InputFileError(f"{printable(str(path))}: kan ikke leses ({exc.strerror}).") from None
     result.loaded = loaded
     if not isinstance(loaded.data, dict):
         what = "tom" if loaded.data is None else "ikke en gruppe med nøkler"

@@ -57,6 +57,13 @@ Email = Annotated[str, AfterValidator(_email)]
 Url = Annotated[str, AfterValidator(_url)]
 Count = Annotated[int, Field(strict=True, ge=0)]
 
+# How many rows, goals, risks and cards one report may hold. Far above any real
+# report (NTNU has 3 goals, 4 risks, 1 table row), they keep a build of a hostile or
+# generated file to seconds and a few hundred MiB (see SECURITY.md).
+MAX_ROWS = 200  # table rows, follow-up counts
+MAX_ITEMS = 50  # goals, prioritised risks and their 3.A.1 cards (each card is a page)
+MAX_THEMES = 30  # themes of one risk
+
 
 def question(code: str, **kw: Any) -> Any:
     """A field for one question of the form, titled and documented from `form.QUESTIONS`."""

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from ..form import FORM_EDITIONS, GOAL_STATUSES
-from .base import Count, Email, Strict, Text, labelled
+from .base import MAX_ITEMS, Count, Email, Strict, Text, labelled
 
 _HEX = re.compile(r"#[0-9a-fA-F]{6}\Z")
 
@@ -122,8 +122,8 @@ class Goal(Strict):
 class Goals(Strict):
     """«Mål og fremdrift»: goals of the year with status, and goals for next year."""
 
-    current: list[Goal] = labelled("goals.current", default_factory=list)
-    next_year: list[Text] = labelled("goals.next_year", default_factory=list)
+    current: list[Goal] = labelled("goals.current", default_factory=list, max_length=MAX_ITEMS)
+    next_year: list[Text] = labelled("goals.next_year", default_factory=list, max_length=MAX_ITEMS)
 
 
 class Contact(Strict):

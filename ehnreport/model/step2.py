@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field
 
 from ..form import TABLE_COLUMNS
-from .base import Count, Strict, Text, question
+from .base import MAX_ITEMS, MAX_ROWS, MAX_THEMES, Count, Strict, Text, question
 
 _COLS = TABLE_COLUMNS
 
@@ -40,7 +40,7 @@ class Requirements(Strict):
     """2.A.2: the table of ethical and social requirements, and a comment."""
 
     rows: list[Requirement] = Field(
-        default_factory=list, title="Rader", description="Én rad per type anskaffelse."
+        default_factory=list, max_length=MAX_ROWS, title="Rader", description="Én rad per type anskaffelse."
     )
     comment: Text | None = Field(default=None, title="Kommentar", description="Fri tekst under tabellen.")
 
@@ -51,6 +51,7 @@ class Risk(Strict):
     name: Text = Field(title=_COLS["2.A.3"][0], description="Navnet på risikoen; brukes også i 3.A.1.")
     themes: list[Text] = Field(
         default_factory=list,
+        max_length=MAX_THEMES,
         title=_COLS["2.A.3"][1],
         description="Ett eller flere tema, for eksempel Miljø, Utslipp, Lønn, Arbeidstid.",
     )
@@ -61,7 +62,8 @@ class Risks(Strict):
     """2.A.3: the prioritised risks, and a comment."""
 
     risks: list[Risk] = Field(
-        default_factory=list, title="Prioriterte risikoer", description="Én rad per prioritert risiko."
+        default_factory=list,
+        max_length=MAX_ITEMS, title="Prioriterte risikoer", description="Én rad per prioritert risiko."
     )
     comment: Text | None = Field(default=None, title="Kommentar", description="Fri tekst under tabellen.")
 

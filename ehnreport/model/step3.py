@@ -3,7 +3,7 @@
 from pydantic import Field
 
 from ..form import CARD_FIELDS
-from .base import Strict, Text, question
+from .base import MAX_ITEMS, Strict, Text, question
 
 
 class Card(Strict):
@@ -26,7 +26,7 @@ class Card(Strict):
 class Step3(Strict):
     """Trinn 3 – håndtering av prioritert påvirkning, og andre tiltak."""
 
-    a1: list[Card] = question("3.A.1", default_factory=list)
+    a1: list[Card] = question("3.A.1", default_factory=list, max_length=MAX_ITEMS)
     b1: Text | None = question("3.B.1")
     b2: Text | None = question("3.B.2")
     b3: Text | None = question("3.B.3")

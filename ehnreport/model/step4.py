@@ -3,7 +3,7 @@
 from pydantic import Field
 
 from ..form import TABLE_COLUMNS
-from .base import Count, Strict, Text, question
+from .base import MAX_ROWS, Count, Strict, Text, question
 
 _COLS = TABLE_COLUMNS["4.A.3"]
 
@@ -19,7 +19,7 @@ class FollowUpCount(Strict):
 class FollowUp(Strict):
     """4.A.2: counts per method and topic, and free text."""
 
-    counts: list[FollowUpCount] = Field(default_factory=list, title="Antall per metode og tema", description="Én linje per metode og tema.")
+    counts: list[FollowUpCount] = Field(default_factory=list, max_length=MAX_ROWS, title="Antall per metode og tema", description="Én linje per metode og tema.")
     text: Text | None = Field(default=None, title="Kommentar", description="Fri tekst.")
 
 
@@ -35,7 +35,7 @@ class Deviation(Strict):
 class Deviations(Strict):
     """4.A.3: the deviations found in the year, and a comment."""
 
-    rows: list[Deviation] = Field(default_factory=list, title="Avvik", description="Én rad per avvik.")
+    rows: list[Deviation] = Field(default_factory=list, max_length=MAX_ROWS, title="Avvik", description="Én rad per avvik.")
     comment: Text | None = Field(default=None, title="Kommentar", description="Fri tekst, for eksempel at ingen avvik ble funnet.")
 
 

@@ -1,0 +1,367 @@
+"""Building many reports in one call: `ehnreport build FILE_OR_FOLDER... --jobs N`.
+
+`collect` turns the command-line arguments into a list of report files;
+`build_many` validates and builds each, in this process (jobs=1) or in a pool of
+worker processes (jobs>1), and returns one `BatchItem` per report, in input order.
+
+Rules (the command line documents the same):
+
+* A file argument is taken as given, whatever its name (a missing one gives exit 2
+  for that report). A folder contributes its `*.yaml` and `*.yml` files, sorted by
+  name, not recursively, leaving out names that start with "." (editor backups,
+  `.pre-commit-config.yaml` and the like). The same file named twice (directly,
+  through a folder, or through another spelling of its path) is built once.
+* Outputs are flat, as for a single build: `OUT/<stem>.html` and `OUT/<stem>.pdf`.
+  Two reports with the same stem (letter case ignored, since the output folder may
+  be on a case-insensitive disk; `a/report.yaml` and `b/report.yaml`, or
+  `report.yaml` and `report.yml`) would overwrite each other: the first one in
+  input order is built, every later one is a usage error (exit 2) naming the first,
+  found before anything is built. Rename the file to build both.
+* Every report is checked and built on its own; a failure stops only that report.
+  Exit codes per report follow the README table: 0 built, 1 invalid (errors, or
+  warnings under --strict; nothing is written for it), 2 unreadable file or a name
+  collision, 3 valid but the output could not be made. The command's exit code is
+  the worst (highest) of them: `worst_exit_code(items)`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .completeness import StepCount
+from .errors import BuildError, Diagnostic, ExitCode, UserError
+from .validate import check_file
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
+REPORT_SUFFIXES = (".yaml", ".yml")
+
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass
+class BatchItem:
+    """What happened to one report of a batch."""
+
+    path: Path
+    exit_code: int = ExitCode.OK
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    # One sentence for exit codes 1-3 (unreadable file, name collision, invalid,
+    # build failure), printed as "ehnreport: <message>"; None when built.
+    message: str | None = None
+    # Answered questions per step, for the summary line; empty if not validated.
+    counts: list[StepCount] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == ExitCode.OK
+
+
+def worst_exit_code(items: list[BatchItem]) -> int:
+    """The command's exit code: the highest of the reports' codes (0 for none)."""
+    return max((item.exit_code for item in items), default=int(ExitCode.OK))
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """The report files named by `paths` (files and folders), in order, each once.
+
+    A folder gives its `*.yaml`/`*.yml` files sorted by name, not recursively,
+    without names starting with "."; an empty folder gives nothing. Anything else
+    (a file, or a name that does not exist) is kept as given, so that checking it
+    reports the problem. The first of several paths to the same file is kept.
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):
+            key = path.absolute()
+        if key in seen:
+            return
+        seen.add(key)
+        out.append(path)
+
+    for path in paths:
+        if path.is_dir():
+            try:
+                entries = sorted(path.iterdir(), key=lambda p: p.name)
+            except OSError:
+                add(path)  # unreadable folder: check_file reports it (exit 2)
+                continue
+            for entry in entries:
+                if (
+                    not entry.name.startswith(".")
+                    and entry.suffix.lower() in REPORT_SUFFIXES
+                    and entry.is_file()
+                ):
+                    add(entry)
+        else:
+            add(path)
+    return out
+
+
+def find_collisions(paths: list[Path]) -> dict[int, Path]:
+    """Index → the earlier path whose outputs the report at that index would overwrite."""
+    first: dict[str, Path] = {}
+    clashes: dict[int, Path] = {}
+    for i, path in enumerate(paths):
+        key = path.stem.casefold()
+        if key in first:
+            clashes[i] = first[key]
+        else:
+            first[key] = path
+    return clashes
+
+
+# -- the work for one report, the same in this process and in a worker ----------------
+
+_build_report: Any = None  # ehnreport.build.build_report, imported once per process
+_pdf_loaded = False
+
+
+def _load_build_machinery(pdf: bool) -> None:
+    """Import the build pipeline once per process: Jinja and markdown-it always,
+    WeasyPrint and Pango (about half a second) only when PDFs are asked for."""
+    global _build_report, _pdf_loaded
+    if _build_report is not None and (_pdf_loaded or not pdf):
+        return
+    try:
+        from .build import build_report
+
+        if pdf:
+            from . import pdf as _pdf  # noqa: F401 - build imports it lazily; do it up front
+    except (ImportError, OSError) as exc:  # e.g. Pango missing: cffi raises OSError
+        raise BuildError(
+            f"byggeverktøyene kunne ikke lastes ({type(exc).__name__}: {exc}). "
+            "PDF krever biblioteket Pango; se README."
+        ) from exc
+    _build_report = build_report
+    _pdf_loaded = _pdf_loaded or pdf
+
+
+def _init_worker(pdf: bool) -> None:
+    # A worker builds many reports: pay for the imports before the first one, once.
+    # Under forkserver with preloading (see _pool_context) this finds them imported.
+    # A failure is not raised here (it would break the whole pool with no message);
+    # each report that needs building raises it again and gets it as its exit-3 message.
+    try:
+        _load_build_machinery(pdf)
+    except BuildError:
+        pass
+
+
+def _one(path: Path, options: dict[str, Any]) -> BatchItem:
+    started = time.perf_counter()
+    item = BatchItem(path=path)
+    try:
+        _check_and_build(item, options)
+    except Exception as exc:  # noqa: BLE001 - a bug must not stop the other reports
+        item.exit_code = ExitCode.BUILD_FAILED
+        item.message = f"{path}: intern feil under bygget ({type(exc).__name__}: {exc})."
+    item.seconds = time.perf_counter() - started
+    return item
+
+
+def _check_and_build(item: BatchItem, options: dict[str, Any]) -> None:
+    path = item.path
+    strict = options["strict"]
+    try:
+        result = check_file(path)
+    except UserError as exc:  # InputFileError: missing, a folder, no permission
+        item.exit_code = exc.exit_code
+        item.message = str(exc)
+        return
+    item.diagnostics = list(result.diagnostics)
+    item.counts = list(result.counts)
+    if not result.ok(strict):
+        item.exit_code = ExitCode.INVALID
+        item.message = f"{path}: rapporten er ikke gyldig; ingen filer er skrevet."
+        return
+    try:
+        _load_build_machinery(options["pdf"])
+        outcome = _build_report(result, **options)
+    except UserError as exc:  # BuildError (3), or whatever code the error carries
+        extra = getattr(exc, "diagnostics", None) or []
+        item.diagnostics = sorted(item.diagnostics + list(extra))
+        item.exit_code = exc.exit_code
+        item.message = str(exc)
+        return
+    item.diagnostics = sorted(item.diagnostics + list(outcome.diagnostics))
+    item.written = list(outcome.written)
+
+
+# -- the pool ---------------------------------------------------------------------------
+
+
+def _pool_context(pdf: bool) -> BaseContext:
+    """The start method for the workers: forkserver with the build pipeline preloaded.
+
+    Measured here (Linux, 2 cores, Python 3.11, WeasyPrint 70; docs/performance.md):
+    time from creating a 2-worker pool until both workers have imported the PDF
+    pipeline: fork after importing it in the parent 0.37-0.77 s (the parent's own
+    import), forkserver with preload 0.53-0.57 s, forkserver without preload
+    0.86-0.95 s, spawn 0.85-1.14 s. Against a render of about a second per report
+    the differences are small; they grow with the number of workers for spawn.
+
+    * "fork" after importing WeasyPrint in the parent is as fast, but it copies a
+      process whose native libraries (GLib, Pango, fontconfig, HarfBuzz) may hold
+      locks or threads at that moment; a child can then hang in a lock that no thread
+      will release. Python 3.12 warns when a threaded process forks and 3.14 no
+      longer forks by default. The parent is whatever imported ehnreport (the CLI, a
+      test runner, an editor plugin), so we cannot promise it is quiet.
+    * "forkserver" starts one small, single-threaded server process that imports the
+      build pipeline once (set_forkserver_preload) and forks every worker from it:
+      the import is shared as with fork (and its pages, copy-on-write), but the
+      process being forked is one we control and that has never rendered anything.
+    * "spawn" (Windows and others without forkserver): every worker starts a fresh
+      interpreter and the initializer imports the pipeline in each.
+
+    Either way `_init_worker` runs once per worker and imports (or finds) the
+    pipeline, so no report pays for it again. Two consequences for callers, as with
+    any multiprocessing code: a script that calls build_many(jobs>1) needs the
+    `if __name__ == "__main__":` guard (the `ehnreport` command and `python -m
+    ehnreport` have it), and the server keeps the environment variables it was
+    started with, the first time a pool was made in this process.
+    """
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        # Not __main__: the parent may be a console script or pytest.
+        preload = ["ehnreport.batch", "ehnreport.build"] + (["ehnreport.pdf"] if pdf else [])
+        ctx.set_forkserver_preload(preload)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def default_jobs() -> int:
+    """The CPUs this process may use (what `--jobs 0` means)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def build_many(
+    paths: list[Path],
+    *,
+    jobs: int,
+    out_dir: Path,
+    html: bool,
+    pdf: bool,
+    templates: Path | None,
+    pdf_variant: str | None,
+    strict: bool,
+    progress: Progress | None = None,
+) -> list[BatchItem]:
+    """Validate and build every report in `paths`; one BatchItem each, in input order.
+
+    `paths` are report files (use `collect` first for folders). `jobs` is the number
+    of worker processes: 1 builds in this process, 0 or less means one per CPU; no
+    more workers are started than there are reports to build. The build options are
+    those of `ehnreport.build.build_report`. `progress(done, total, path)` is called
+    in this process after each report finishes (in completion order), also for
+    reports that failed. Never raises for a problem with one report.
+    """
+    total = len(paths)
+    items: list[BatchItem | None] = [None] * total
+    done = 0
+
+    def finish(i: int, item: BatchItem) -> None:
+        nonlocal done
+        items[i] = item
+        done += 1
+        if progress is not None:
+            progress(done, total, item.path)
+
+    for i, earlier in find_collisions(paths).items():
+        finish(
+            i,
+            BatchItem(
+                path=paths[i],
+                exit_code=ExitCode.USAGE,
+                message=(
+                    f"{paths[i]}: har samme navn som {earlier}, og filene ville overskrevet "
+                    f"hverandre i {out_dir}. Gi en av filene et annet navn."
+                ),
+            ),
+        )
+    todo = [i for i in range(total) if items[i] is None]
+    options: dict[str, Any] = {
+        "out_dir": out_dir,
+        "html": html,
+        "pdf": pdf,
+        "templates": templates,
+        "pdf_variant": pdf_variant,
+        "strict": strict,
+    }
+    if jobs <= 0:
+        jobs = default_jobs()
+    workers = min(jobs, len(todo))
+
+    if workers <= 1:
+        for i in todo:
+            finish(i, _one(paths[i], options))
+        return [item for item in items if item is not None]
+
+    # Imported here: a single build (the common case) does not pay for them.
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    executor = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(pdf),
+        initializer=_init_worker,
+        initargs=(pdf,),
+    )
+    # Largest reports first, so that a long one does not start last and keep one
+    # worker busy while the others wait (the results keep the input order anyway).
+    todo.sort(key=lambda i: -_size(paths[i]))
+    try:
+        pending: dict[Future[BatchItem], int] = {
+            executor.submit(_one, paths[i], options): i for i in todo
+        }
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                i = pending.pop(future)
+                try:
+                    item = future.result()
+                except BrokenProcessPool as exc:
+                    # A worker died (killed, out of memory, a crash in a native
+                    # library): this report and every one still queued fail.
+                    item = BatchItem(
+                        path=paths[i],
+                        exit_code=ExitCode.BUILD_FAILED,
+                        message=f"{paths[i]}: byggeprosessen stoppet uventet ({exc or 'ukjent årsak'}).",
+                    )
+                except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
+                    item = BatchItem(
+                        path=paths[i],
+                        exit_code=ExitCode.BUILD_FAILED,
+                        message=f"{paths[i]}: intern feil under bygget ({type(exc).__name__}: {exc}).",
+                    )
+                finish(i, item)
+    except BaseException:
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+    return [item for item in items if item is not None]
