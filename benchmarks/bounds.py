@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ehnreport.loader import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_TEXT
+from ehnreport.model.base import MAX_ITEMS, MAX_ROWS, MAX_THEMES
 
 VALIDATE_LIMIT_S = 2.0
 HEAD = (
@@ -55,12 +56,20 @@ def text_2mib_one_line() -> str:
     return _fill(head, "ord ", "\n")
 
 
-def table_5000_rows() -> str:
+def table_max_rows() -> str:
+    # MAX_ROWS rows of 2.A.2, each cell as long as the file size allows.
+    unit = "Lorem ipsum dolor sit amet æøå "
+    words = unit * ((MAX_BYTES // MAX_ROWS - 200) // len(unit.encode()))
     rows = "".join(
-        f"        - procurement: Anskaffelse nr. {i}\n          suppliers: {i}\n"
+        f"        - procurement: Anskaffelse nr. {i} {words}\n          suppliers: {i}\n"
         "          qualification: Ja\n          award: Nei\n          contract: Ja\n"
-        for i in range(5_000)
+        for i in range(MAX_ROWS)
     )
+    return HEAD + "steps:\n  step2:\n    a2:\n      rows:\n" + rows
+
+
+def table_rows_over_cap() -> str:
+    rows = "".join(f"        - procurement: Anskaffelse nr. {i}\n" for i in range(5_000))
     return HEAD + "steps:\n  step2:\n    a2:\n      rows:\n" + rows
 
 
@@ -117,19 +126,38 @@ def unknown_keys_99k() -> str:
 
 
 def errors_100k() -> str:
-    return HEAD + "goals:\n  next_year:\n" + "    - {}\n" * 100_000
+    return HEAD + "goals:\n  next_year:\n" + "    - {}\n" * (MAX_BYTES // 9 - 100)
 
 
-def risks_and_cards_20k() -> str:
-    risks = "".join(f"        - name: risiko {i}\n" for i in range(20_000))
-    cards = "".join(f"      - risk: kort {i}\n" for i in range(20_000))
+def risks_and_cards_max() -> str:
+    # MAX_ITEMS risks with MAX_THEMES themes and as many cards (a page each), every
+    # card field as long as the file size allows.
+    unit = "Lorem ipsum dolor sit amet æøå "
+    text = unit * ((MAX_BYTES // MAX_ITEMS // 5 - 400) // len(unit.encode()))
+    themes = "[" + ", ".join(f"Tema {j}" for j in range(MAX_THEMES)) + "]"
+    risks = "".join(
+        f"        - name: risiko {i}\n          themes: {themes}\n" for i in range(MAX_ITEMS)
+    )
+    fields = ("overall_goal", "status", "year_goal", "measures", "results")
+    cards = "".join(
+        f"      - risk: risiko {i}\n" + "".join(f"        {f}: {text}\n" for f in fields)
+        for i in range(MAX_ITEMS)
+    )
     return (
         HEAD + "steps:\n  step2:\n    a3:\n      risks:\n" + risks + "  step3:\n    a1:\n" + cards
     )
 
 
-def themes_80k() -> str:
-    themes = "".join(f"            - tema{i}\n" for i in range(80_000))
+def risks_and_cards_over_cap() -> str:
+    risks = "".join(f"        - name: risiko {i}\n" for i in range(8_000))
+    cards = "".join(f"      - risk: kort {i}\n" for i in range(8_000))
+    return (
+        HEAD + "steps:\n  step2:\n    a3:\n      risks:\n" + risks + "  step3:\n    a1:\n" + cards
+    )
+
+
+def themes_over_cap() -> str:
+    themes = "".join(f"            - tema{i}\n" for i in range(20_000))
     return (
         HEAD
         + "steps:\n  step2:\n    a3:\n      risks:\n        - name: r\n          themes:\n"
@@ -168,7 +196,9 @@ CASES = [
     Case("example (ntnu-2024)", example, True),
     Case("text at the size cap, one answer", text_2mib_one_answer, True),
     Case("text at the size cap, one line", text_2mib_one_line, True),
-    Case("5 000 table rows (2.A.2, refused)", table_5000_rows, True),
+    Case("200 long table rows (2.A.2, the cap)", table_max_rows, True),
+    Case("5 000 table rows (refused)", table_rows_over_cap, False),
+    Case("50 risks + 50 long cards (the cap)", risks_and_cards_max, True),
     Case("5 000 Markdown table rows", markdown_table_5000_rows, True),
     Case("values near the cap, literal", values_literal_under_cap, True),
     Case("values near the cap, via aliases", alias_values_under_cap, True),
@@ -176,8 +206,8 @@ CASES = [
     Case("nesting 63 deep, many times", deep_nesting_under_cap, False),
     Case("unknown keys filling the file", unknown_keys_99k, False),
     Case("type errors filling the file", errors_100k, False),
-    Case("20 000 risks + cards (refused)", risks_and_cards_20k, True),
-    Case("80 000 unknown themes", themes_80k, True),
+    Case("8 000 risks + cards (refused)", risks_and_cards_over_cap, True),
+    Case("20 000 themes (refused)", themes_over_cap, True),
     Case("alias bomb (refused)", alias_bomb, False),
     Case("text alias bomb (refused)", text_alias_bomb, False),
 ]
