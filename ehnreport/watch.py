@@ -32,7 +32,7 @@ def watched_files(report: Path, templates: Path | None, out_dir: Path | None = N
                 if d not in _SKIP_DIRS and not d.startswith(".") and Path(folder, d) not in skip
             )
             files.extend(Path(folder, n) for n in sorted(names) if not n.startswith("."))
-    return files
+    return list(dict.fromkeys(files))  # the report is also found by the walk
 
 
 def snapshot(files: Iterable[Path]) -> Snapshot:
