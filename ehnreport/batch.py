@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from .completeness import StepCount
 from .errors import BuildError, Diagnostic, ExitCode, UserError
-from .validate import check_file
+from .validate import check_file, printable
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -167,7 +167,7 @@ def _one(path: Path, options: dict[str, Any]) -> BatchItem:
         _check_and_build(item, options)
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the other reports
         item.exit_code = ExitCode.BUILD_FAILED
-        item.message = f"{path}: intern feil under bygget ({type(exc).__name__}: {exc})."
+        item.message = printable(f"{path}: intern feil under bygget ({type(exc).__name__}: {exc}).")
     item.seconds = time.perf_counter() - started
     return item
 
@@ -185,7 +185,7 @@ def _check_and_build(item: BatchItem, options: dict[str, Any]) -> None:
     item.counts = list(result.counts)
     if not result.ok(strict):
         item.exit_code = ExitCode.INVALID
-        item.message = f"{path}: rapporten er ikke gyldig; ingen filer er skrevet."
+        item.message = f"{printable(str(path))}: rapporten er ikke gyldig; ingen filer er skrevet."
         return
     try:
         _load_build_machinery(options["pdf"])
@@ -298,7 +298,7 @@ def build_many(
             BatchItem(
                 path=paths[i],
                 exit_code=ExitCode.USAGE,
-                message=(
+                message=printable(
                     f"{paths[i]}: har samme navn som {earlier}, og filene ville overskrevet "
                     f"hverandre i {out_dir}. Gi en av filene et annet navn."
                 ),
@@ -351,13 +351,17 @@ def build_many(
                     item = BatchItem(
                         path=paths[i],
                         exit_code=ExitCode.BUILD_FAILED,
-                        message=f"{paths[i]}: byggeprosessen stoppet uventet ({exc or 'ukjent årsak'}).",
+                        message=printable(
+                            f"{paths[i]}: byggeprosessen stoppet uventet ({exc or 'ukjent årsak'})."
+                        ),
                     )
                 except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
                     item = BatchItem(
                         path=paths[i],
                         exit_code=ExitCode.BUILD_FAILED,
-                        message=f"{paths[i]}: intern feil under bygget ({type(exc).__name__}: {exc}).",
+                        message=printable(
+                            f"{paths[i]}: intern feil under bygget ({type(exc).__name__}: {exc})."
+                        ),
                     )
                 finish(i, item)
     except BaseException:

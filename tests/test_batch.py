@@ -71,7 +71,13 @@ def valid(folder: Path, stem: str) -> Path:
 
 
 def build(paths: list[Path], out: Path, jobs: int = 1, **kw: object) -> list[BatchItem]:
-    options: dict = dict(html=True, pdf=False, templates=None, pdf_variant="pdf/a-2a", strict=False)
+    options: dict = {
+        "html": True,
+        "pdf": False,
+        "templates": None,
+        "pdf_variant": "pdf/a-2a",
+        "strict": False,
+    }
     options.update(kw)
     return build_many(paths, jobs=jobs, out_dir=out, **options)
 
@@ -143,7 +149,7 @@ def test_per_report_codes_order_and_worst(mixed: list[Path], tmp_path: Path) -> 
     assert [(d, t) for d, t, _ in seen] == [(n, 5) for n in range(1, 6)]
     assert sorted(p for _, _, p in seen) == sorted(mixed)
 
-    zeta, broken, missing, folder, alpha = items
+    zeta, broken, missing, folder, _alpha = items
     assert zeta.written and all(p.exists() for p in zeta.written)
     assert zeta.message is None and zeta.counts and zeta.seconds > 0
     assert any(d.code == "unknown-key" and d.is_error for d in broken.diagnostics)
@@ -185,14 +191,35 @@ def test_same_stem_in_two_folders_is_a_usage_error_for_the_second(tmp_path: Path
     )
 
 
+def test_messages_do_not_pass_control_characters_through(tmp_path: Path) -> None:
+    # A file name can hold a line break or an escape; the message must not, or it
+    # could forge a line of output (a CI annotation, say).
+    folder = tmp_path / "x\u001b[31m"
+    broken = write(folder, "bad\nname.yaml", INVALID)
+    twin = write(tmp_path / "y", "bad\nname.yml", INVALID)
+    items = build([broken, twin], tmp_path / "out")
+    assert [i.exit_code for i in items] == [1, 2]
+    for item in items:
+        assert item.message and "\n" not in item.message and "\x1b" not in item.message
+
+
 def _comparable(items: list[BatchItem], out: Path) -> list[tuple]:
     return [
-        (i.path, i.exit_code, i.diagnostics, [p.relative_to(out) for p in i.written], i.message, i.counts)
+        (
+            i.path,
+            i.exit_code,
+            i.diagnostics,
+            [p.relative_to(out) for p in i.written],
+            i.message,
+            i.counts,
+        )
         for i in items
     ]
 
 
-def test_two_workers_give_the_same_results_and_bytes_as_one(mixed: list[Path], tmp_path: Path) -> None:
+def test_two_workers_give_the_same_results_and_bytes_as_one(
+    mixed: list[Path], tmp_path: Path
+) -> None:
     more = [valid(tmp_path / "more", f"m{k}") for k in range(4)]
     paths = mixed + more
     one = build(paths, tmp_path / "one", jobs=1)
@@ -229,7 +256,12 @@ def test_pdf_in_workers_matches_pdf_in_process(tmp_path: Path) -> None:
     script.write_text(PDF_DRIVER, encoding="utf-8")
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
     run = subprocess.run(
-        [sys.executable, str(script), str(tmp_path)], env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, str(script), str(tmp_path)],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr
     results = json.loads(run.stdout.strip().splitlines()[-1])

@@ -219,3 +219,18 @@ def test_python_dash_m():
     )
     assert proc.returncode == 0
     assert "gyldig" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "report",
+    [EXAMPLE, ROOT / "examples" / "member-repo" / "report.yaml", ROOT / "tests" / "data" / "reports" / "valid-minimal.yaml"],
+    ids=lambda p: p.parent.name + "/" + p.name,
+)
+def test_valid_reports_also_pass_the_json_schema(report):
+    """Editors check with the JSON Schema: it must accept what ehnreport accepts."""
+    import jsonschema
+
+    from ehnreport.loader import load_file
+
+    schema = json.loads((ROOT / "schema" / "ehnreport.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(load_file(report).data)

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 
 from ..form import FORM_EDITIONS, GOAL_STATUSES
 from .base import MAX_ITEMS, Count, Email, Strict, Text, labelled
@@ -108,7 +108,12 @@ def _status_word(v: object) -> object:
     return v
 
 
-GoalStatus = Annotated[Literal[GOAL_STATUSES], BeforeValidator(_status_word)]  # type: ignore[valid-type]
+# The schema lists the words as written and in lower case, both of which are accepted.
+GoalStatus = Annotated[  # type: ignore[valid-type]
+    Literal[GOAL_STATUSES],
+    BeforeValidator(_status_word),
+    WithJsonSchema({"enum": [*GOAL_STATUSES, *(w.lower() for w in GOAL_STATUSES)]}),
+]
 
 
 class Goal(Strict):

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from ..form import TABLE_COLUMNS
 from .base import MAX_ITEMS, MAX_ROWS, MAX_THEMES, Count, Strict, Text, question
@@ -21,7 +21,13 @@ def _yes_no(v: object) -> object:
     return v
 
 
-YesNo = Annotated[bool, Field(strict=True), BeforeValidator(_yes_no)]
+# The schema says what the validator accepts, so editors do not flag «Ja» and «Nei».
+YesNo = Annotated[
+    bool,
+    Field(strict=True),
+    BeforeValidator(_yes_no),
+    WithJsonSchema({"enum": ["Ja", "Nei", "ja", "nei", "JA", "NEI", True, False]}),
+]
 
 
 class Requirement(Strict):
