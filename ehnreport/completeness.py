@@ -55,7 +55,7 @@ def completeness(report: Report, loaded: Loaded, file: str) -> tuple[list[Diagno
     counts: list[StepCount] = []
 
     def warn(path: tuple[str | int, ...], code: str, message: str) -> None:
-        line, col = loaded.where(path)
+        line, col = loaded.where(path, key=True)  # the key, or the group it belongs in
         diags.append(Diagnostic(line, col, "warning", code, format_path(path), message, file))
 
     for dotted in REQUIRED_PARTS:
