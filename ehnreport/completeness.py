@@ -61,10 +61,10 @@ def completeness(report: Report, loaded: Loaded, file: str) -> tuple[list[Diagno
     for dotted in REQUIRED_PARTS:
         if not is_answered(_value(report, dotted)):
             warn(tuple(dotted.split(".")), "unanswered", f"ikke besvart: «{short(LABELS[dotted].label)}».")
-    if not report.goals.current:
-        warn(("goals",), "unanswered", f"ikke besvart: «{LABELS['goals.current'].label}».")
-    if not report.goals.next_year:
-        warn(("goals",), "unanswered", f"ikke besvart: «{LABELS['goals.next_year'].label}».")
+    for part in ("current", "next_year"):
+        if not getattr(report.goals, part):
+            label = LABELS[f"goals.{part}"].label
+            warn(("goals", part), "unanswered", f"ikke besvart: «{label}».")
 
     for step in STEPS:
         model = getattr(report.steps, step.key)
