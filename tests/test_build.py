@@ -571,7 +571,7 @@ def _expected_sequence() -> list[str]:
                             answer(getattr(card, key))
                 elif q.kind == "counts" and value:
                     for item in value.counts:
-                        seq += [item.topic, str(item.count)]
+                        seq += [f"{format_number(item.count)} stk", item.topic]
                     answer(value.text)
                 elif isinstance(value, str):
                     answer(value)
