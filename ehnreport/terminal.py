@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from .errors import Diagnostic
 from .loader import MAX_BYTES, format_path
-from .validate import CheckResult
+from .validate import CheckResult, printable
 
 _RESET = "\x1b[0m"
 _STYLES = {
@@ -65,7 +65,7 @@ def render_diagnostics(
         out: list[str] = []
         if not source_lines:
             for d in shown:
-                where = f"{_visible(d.file or str(result.path))}:{d.line}:{d.column}:"
+                where = f"{printable(d.file or str(result.path))}:{d.line}:{d.column}:"
                 out.append(f"{paint('where', where)} {_head(d, paint)}")
             blocks.append("\n".join(out))
             continue
@@ -74,9 +74,9 @@ def render_diagnostics(
         width = max(len(str(d.line)) for d in shown)
         pad = " " * width
         bar = paint("gutter", "|")
-        out.append(paint("file", _visible(str(result.path))))
+        out.append(paint("file", printable(str(result.path))))
         for d in shown:
-            file = _visible(d.file or str(result.path))
+            file = printable(d.file or str(result.path))
             out += ["", _head(d, paint)]
             out.append(f"{pad}{paint('gutter', '-->')} {file}:{d.line}:{d.column}")
             if lines is None or not 1 <= d.line <= len(lines):
@@ -87,7 +87,7 @@ def render_diagnostics(
             out.append(f"{pad} {bar} {' ' * caret}{paint(_style(d), '^')}")
             if present is not None and d.path and d.path not in present:
                 note = (
-                    f"«{_visible(d.path)}» står ikke i filen; linjen viser gruppen den hører til."
+                    f"«{printable(d.path)}» står ikke i filen; linjen viser gruppen den hører til."
                 )
                 out.append(f"{pad} = {note}")
         blocks.append("\n".join(out))
@@ -100,8 +100,8 @@ def _style(d: Diagnostic) -> str:
 
 def _head(d: Diagnostic, paint: Callable[[str, str], str]) -> str:
     """`error[code] path: message`, painted."""
-    path = f" {paint('path', _visible(d.path))}:" if d.path else ""
-    return f"{paint(_style(d), f'{d.severity}[{d.code}]')}{path} {_visible(d.message)}"
+    path = f" {paint('path', printable(d.path))}:" if d.path else ""
+    return f"{paint(_style(d), f'{d.severity}[{d.code}]')}{path} {printable(d.message)}"
 
 
 def _present_paths(result: CheckResult) -> set[str] | None:
@@ -133,7 +133,7 @@ def _show_line(line: str, column: int) -> tuple[str, int]:
     for i, ch in enumerate(line):
         if i == column - 1:
             caret = width
-        piece = " " * _TAB if ch == "\t" else _visible(ch)
+        piece = " " * _TAB if ch == "\t" else printable(ch)
         shown.append(piece)
         width += sum(_width(c) for c in piece)
     if column - 1 >= len(line):
@@ -145,15 +145,3 @@ def _width(ch: str) -> int:
     if unicodedata.combining(ch):
         return 0
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def _visible(text: str) -> str:
-    """`text` with control characters (escape sequences, bidi overrides) shown as \\xNN."""
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat == "Cc" or (cat == "Cf" and ch not in "\u200c\u200d\u00ad"):
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out)

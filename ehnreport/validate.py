@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,20 +22,28 @@ from .model import Report
 # Characters that must never reach a terminal or a CI log as they are: control
 # characters (a line break in a key could forge a line, such as a GitHub Actions
 # `::error::` command; ESC starts terminal escape sequences), line and paragraph
-# separators, and the bidirectional overrides of "Trojan Source". YAML lets a report
-# put any of them in a key or value with a double-quoted escape such as "\e" or "\n".
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
+# separators, and format characters such as the bidirectional overrides of "Trojan
+# Source". YAML lets a report put any of them in a key or value with a double-quoted
+# escape such as "\e" or "\n". Joiners and the soft hyphen are harmless and kept.
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+_KEPT = {"\u200c", "\u200d", "\u00ad"}
+
+
+def _unsafe(ch: str) -> bool:
+    return unicodedata.category(ch) in _UNSAFE_CATEGORIES and ch not in _KEPT
 
 
 def printable(text: str) -> str:
     """`text` with every unsafe character written as an escape, such as \\n or \\u202e."""
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    if text.isprintable():  # the common case: nothing to look at
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if _unsafe(ch) else ch for ch in text
+    )
 
 
 def _printable_diagnostic(d: Diagnostic) -> Diagnostic:
-    if not _UNSAFE.search(f"{d.path}{d.message}{d.file}"):
+    if f"{d.path}{d.message}{d.file}".isprintable():
         return d
     return dataclasses.replace(
         d, path=printable(d.path), message=printable(d.message), file=printable(d.file)
