@@ -249,7 +249,8 @@ def main() -> int:
     py = sys.executable
     slow: list[str] = []
     print(
-        f"caps: {MAX_BYTES // 1024} KiB file, depth {MAX_DEPTH}, {MAX_NODES} values, {MAX_TEXT // 1024} KiB text"
+        f"caps: {MAX_BYTES // 1024} KiB file, depth {MAX_DEPTH}, {MAX_NODES} values, "
+        f"{MAX_TEXT // 1024} KiB text"
     )
     print(f"{'case':32} {'KiB':>6}  {'command':14} {'exit':>4} {'seconds':>8} {'peak MiB':>9}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -281,7 +282,8 @@ def main() -> int:
                 code, seconds, rss = run(cmd, args.timeout)
                 shown = "T/O" if code is None else str(code)
                 print(
-                    f"{case.name:32} {size / 1024:6.0f}  {label:14} {shown:>4} {seconds:8.2f} {rss:9.0f}",
+                    f"{case.name:32} {size / 1024:6.0f}  {label:14} {shown:>4} "
+                    f"{seconds:8.2f} {rss:9.0f}",
                     flush=True,
                 )
                 if label == "validate" and seconds > VALIDATE_LIMIT_S:

@@ -46,7 +46,9 @@ _DEVIATIONS = [
     {
         "type": "Ufullstendig egenrapportering om etisk handel",
         "where": "Leverandør av IT-utstyr, produksjon i Asia",
-        "action": "Oppfølgingsmøte; leverandøren har levert en plan for kartlegging av leverandørkjeden.",
+        "action": (
+            "Oppfølgingsmøte; leverandøren har levert en plan for kartlegging av leverandørkjeden."
+        ),
         "status": "Pågår",
     },
 ]

@@ -11,7 +11,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -51,7 +51,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen og avslutt."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Vis versjonen og avslutt."
+        ),
     ] = False,
 ) -> None:
     """Skriv EHN-rapporten som én YAML-fil, kontroller den og lag PDF og HTML."""
@@ -80,7 +82,9 @@ def _github_line(d: Diagnostic, strict: bool) -> str:
     return f"::{level} {props}::{_gh_escape(where + d.message)}"
 
 
-def _summary(path: Path, diagnostics: list[Diagnostic], counts: list[StepCount], ok: bool, valid: bool) -> str:
+def _summary(
+    path: Path, diagnostics: list[Diagnostic], counts: list[StepCount], ok: bool, valid: bool
+) -> str:
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
     head = "gyldig" if ok else ("ugyldig med --strict" if valid else "ugyldig")
@@ -91,7 +95,9 @@ def _summary(path: Path, diagnostics: list[Diagnostic], counts: list[StepCount],
     return text
 
 
-def print_results(results: list[CheckResult], fmt: Format, strict: bool, quiet: bool = False) -> None:
+def print_results(
+    results: list[CheckResult], fmt: Format, strict: bool, quiet: bool = False
+) -> None:
     """Print the diagnostics of checked files in the chosen format.
 
     Machine formats (json, sarif, gitlab) own standard output; summaries then go to
@@ -100,7 +106,9 @@ def print_results(results: list[CheckResult], fmt: Format, strict: bool, quiet: 
     full = results  # summaries count every diagnostic, also under --quiet
     if quiet:
         results = [
-            CheckResult(r.path, r.report, r.loaded, [d for d in r.diagnostics if d.is_error], r.counts)
+            CheckResult(
+                r.path, r.report, r.loaded, [d for d in r.diagnostics if d.is_error], r.counts
+            )
             for r in results
         ]
     if fmt is Format.json:
@@ -111,7 +119,8 @@ def print_results(results: list[CheckResult], fmt: Format, strict: bool, quiet: 
                     "valid": r.ok(strict),
                     "diagnostics": [d.as_dict() for d in r.diagnostics],
                     "answered": [
-                        {"step": c.number, "answered": c.answered, "total": c.total} for c in r.counts
+                        {"step": c.number, "answered": c.answered, "total": c.total}
+                        for c in r.counts
                     ],
                 }
                 for r in results
@@ -132,7 +141,9 @@ def print_results(results: list[CheckResult], fmt: Format, strict: bool, quiet: 
     if fmt is Format.text and sys.stdout.isatty():
         from .terminal import render_diagnostics, use_color
 
-        text = render_diagnostics(results, color=use_color(sys.stdout), source_lines=True, quiet=quiet)
+        text = render_diagnostics(
+            results, color=use_color(sys.stdout), source_lines=True, quiet=quiet
+        )
         if text:
             typer.echo(text)
     else:
@@ -150,7 +161,7 @@ def _fail(exc: UserError) -> typer.Exit:
 
 
 FormatOption = Annotated[
-    Optional[Format],
+    Format | None,
     typer.Option(
         "--format",
         "-f",
@@ -166,10 +177,14 @@ StrictOption = Annotated[
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Rapportfilene som skal kontrolleres.", show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="Rapportfilene som skal kontrolleres.", show_default=False)
+    ],
     strict: StrictOption = False,
     fmt: FormatOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Vis bare feil, ikke advarsler.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Vis bare feil, ikke advarsler.")
+    ] = False,
 ) -> None:
     """Kontroller rapportfiler mot EHN-skjemaet og vis alle feil og advarsler.
 
@@ -196,8 +211,10 @@ def validate(
 @app.command()
 def schema(
     output: Annotated[
-        Optional[Path],
-        typer.Option("--output", "-o", help="Skriv skjemaet til denne filen i stedet for til skjermen."),
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Skriv skjemaet til denne filen i stedet for til skjermen."
+        ),
     ] = None,
 ) -> None:
     """Skriv JSON Schema for rapportfilen (for redigeringsprogram og andre verktøy)."""
@@ -217,12 +234,12 @@ def schema(
 @app.command()
 def init(
     file: Annotated[Path, typer.Argument(help="Filen som skal lages.")] = Path("report.yaml"),
-    member: Annotated[Optional[str], typer.Option("--member", help="Virksomhetens navn.")] = None,
+    member: Annotated[str | None, typer.Option("--member", help="Virksomhetens navn.")] = None,
     short_name: Annotated[
-        Optional[str], typer.Option("--short-name", help="Kortnavn til bunnteksten.")
+        str | None, typer.Option("--short-name", help="Kortnavn til bunnteksten.")
     ] = None,
     year: Annotated[
-        Optional[int], typer.Option("--year", help="Rapporteringsåret. Standard: i fjor.")
+        int | None, typer.Option("--year", help="Rapporteringsåret. Standard: i fjor.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
 ) -> None:
@@ -256,7 +273,16 @@ def init(
     )
 
 
-PDF_VARIANTS = ("pdf/a-2a", "pdf/a-3a", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/ua-1", "none")
+PDF_VARIANTS = (
+    "pdf/a-2a",
+    "pdf/a-3a",
+    "pdf/a-2b",
+    "pdf/a-3b",
+    "pdf/a-2u",
+    "pdf/a-3u",
+    "pdf/ua-1",
+    "none",
+)
 
 
 def _print_item(item: BatchItem, fmt: Format, strict: bool) -> None:
@@ -266,7 +292,10 @@ def _print_item(item: BatchItem, fmt: Format, strict: bool) -> None:
         typer.echo(_github_line(d, strict) if fmt is Format.github else d.format())
     unanswered = len(item.diagnostics) - len(shown)
     if unanswered:
-        typer.echo(f"{printable(str(item.path))}: {unanswered} ubesvarte spørsmål; «ehnreport validate» viser dem.")
+        typer.echo(
+            f"{printable(str(item.path))}: {unanswered} ubesvarte spørsmål; "
+            "«ehnreport validate» viser dem."
+        )
     if item.message:
         typer.echo(f"ehnreport: {printable(item.message)}", err=True)
     for written in item.written:
@@ -298,7 +327,13 @@ def _summary_table(items: list[BatchItem]) -> str:
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i < 2 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     built = sum(item.ok for item in items)
     lines.append(f"{built} av {len(items)} rapporter bygget.")
@@ -308,38 +343,57 @@ def _summary_table(items: list[BatchItem]) -> str:
 @app.command()
 def build(
     files: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Argument(
-            help="Rapportfiler eller mapper med rapporter. Standard: report.yaml i mappen du står i.",
+            help=(
+                "Rapportfiler eller mapper med rapporter. Standard: report.yaml i mappen du står i."
+            ),
             show_default=False,
         ),
     ] = None,
     html: Annotated[bool, typer.Option("--html", help="Lag HTML.")] = False,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Lag PDF. Uten --html og --pdf lages begge.")] = False,
-    out_dir: Annotated[Path, typer.Option("--output", "-o", help="Mappen filene skrives til.")] = Path("build"),
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Lag PDF. Uten --html og --pdf lages begge.")
+    ] = False,
+    out_dir: Annotated[
+        Path, typer.Option("--output", "-o", help="Mappen filene skrives til.")
+    ] = Path("build"),
     templates: Annotated[
-        Optional[Path],
-        typer.Option("--templates", help="Mappe med maler som erstatter de innebygde med samme navn."),
+        Path | None,
+        typer.Option(
+            "--templates", help="Mappe med maler som erstatter de innebygde med samme navn."
+        ),
     ] = None,
     pdf_variant: Annotated[
         str,
         typer.Option(
             "--pdf-variant",
-            help="PDF-variant: " + ", ".join(PDF_VARIANTS) + ". Standard er pdf/a-2a (arkiv og universell utforming).",
+            help="PDF-variant: "
+            + ", ".join(PDF_VARIANTS)
+            + ". Standard er pdf/a-2a (arkiv og universell utforming).",
         ),
     ] = "pdf/a-2a",
     strict: Annotated[bool, typer.Option("--strict", help="Advarsler stopper bygget.")] = False,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", help="Antall rapporter som bygges samtidig (0: én per prosessor)."),
+        typer.Option(
+            "--jobs", "-j", help="Antall rapporter som bygges samtidig (0: én per prosessor)."
+        ),
     ] = 1,
     watch: Annotated[
         bool,
-        typer.Option("--watch", "-w", help="Bygg på nytt hver gang rapporten, et bilde eller en mal endres."),
+        typer.Option(
+            "--watch", "-w", help="Bygg på nytt hver gang rapporten, et bilde eller en mal endres."
+        ),
     ] = False,
     fmt: Annotated[
-        Optional[Format],
-        typer.Option("--format", "-f", help="Format for feil og advarsler: text eller github.", case_sensitive=False),
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Format for feil og advarsler: text eller github.",
+            case_sensitive=False,
+        ),
     ] = None,
 ) -> None:
     """Kontroller rapportene og lag PDF og HTML i byggmappen.
@@ -352,7 +406,8 @@ def build(
 
     if pdf_variant not in PDF_VARIANTS:
         typer.echo(
-            f"ehnreport: ukjent PDF-variant «{pdf_variant}». Velg en av: {', '.join(PDF_VARIANTS)}.",
+            f"ehnreport: ukjent PDF-variant «{pdf_variant}». "
+            f"Velg en av: {', '.join(PDF_VARIANTS)}.",
             err=True,
         )
         raise typer.Exit(int(ExitCode.USAGE))
@@ -368,7 +423,8 @@ def build(
     if not files:
         if not Path("report.yaml").exists():
             typer.echo(
-                "ehnreport: fant ingen report.yaml i denne mappen. Oppgi rapportfilen, for eksempel "
+                "ehnreport: fant ingen report.yaml i denne mappen. "
+                "Oppgi rapportfilen, for eksempel "
                 "«ehnreport build examples/ntnu-2024.yaml».",
                 err=True,
             )
@@ -376,7 +432,10 @@ def build(
         files = [Path("report.yaml")]
     reports = collect(files)
     if not reports:
-        typer.echo("ehnreport: fant ingen rapporter (*.yaml) i " + ", ".join(map(str, files)) + ".", err=True)
+        typer.echo(
+            "ehnreport: fant ingen rapporter (*.yaml) i " + ", ".join(map(str, files)) + ".",
+            err=True,
+        )
         raise typer.Exit(int(ExitCode.USAGE))
     options = dict(
         out_dir=out_dir,
@@ -402,7 +461,7 @@ def build(
     raise typer.Exit(worst_exit_code(items))
 
 
-def _watch(report: Path, fmt: Format, options: dict) -> None:
+def _watch(report: Path, fmt: Format, options: dict[str, Any]) -> None:
     """Rebuild on every change until Ctrl-C; an invalid save keeps the last good output."""
     import time
 

@@ -50,7 +50,9 @@ def _value(report: Report, dotted: str) -> object:
     return obj
 
 
-def completeness(report: Report, loaded: Loaded, file: str) -> tuple[list[Diagnostic], list[StepCount]]:
+def completeness(
+    report: Report, loaded: Loaded, file: str
+) -> tuple[list[Diagnostic], list[StepCount]]:
     diags: list[Diagnostic] = []
     counts: list[StepCount] = []
 
@@ -60,7 +62,11 @@ def completeness(report: Report, loaded: Loaded, file: str) -> tuple[list[Diagno
 
     for dotted in REQUIRED_PARTS:
         if not is_answered(_value(report, dotted)):
-            warn(tuple(dotted.split(".")), "unanswered", f"ikke besvart: «{short(LABELS[dotted].label)}».")
+            warn(
+                tuple(dotted.split(".")),
+                "unanswered",
+                f"ikke besvart: «{short(LABELS[dotted].label)}».",
+            )
     for part in ("current", "next_year"):
         if not getattr(report.goals, part):
             label = LABELS[f"goals.{part}"].label

@@ -12,6 +12,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import Diagnostic
 from .loader import Loaded, format_path
@@ -101,7 +102,7 @@ def _field_title(root: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     return ""
 
 
-def _message(err: dict[str, Any], root: type[BaseModel], suggest: bool = True) -> tuple[str, str]:
+def _message(err: ErrorDetails, root: type[BaseModel], suggest: bool = True) -> tuple[str, str]:
     """(code, sentence) for one Pydantic error, by its type; `suggest` allows «Mente du»."""
     etype: str = err["type"]
     loc = tuple(err["loc"])
@@ -129,7 +130,7 @@ def _message(err: dict[str, Any], root: type[BaseModel], suggest: bool = True) -
     if etype == "string_type":
         hint = ""
         if isinstance(value, (int, bool)):
-            hint = f" Skal det stå som tekst, sett det i anførselstegn: \"{_show(value)}\"."
+            hint = f' Skal det stå som tekst, sett det i anførselstegn: "{_show(value)}".'
         elif isinstance(value, (dict, list)):
             hint = " Fri tekst over flere linjer skrives som en `|`-blokk med innrykk."
         return "wrong-type", f"her skal det stå tekst, men det står {_kind(value)}.{hint}"
@@ -153,7 +154,10 @@ def _message(err: dict[str, Any], root: type[BaseModel], suggest: bool = True) -
     if etype == "bool_type":
         return "wrong-type", f"skriv Ja eller Nei (står «{_show(value)}»)."
     if etype == "literal_error":
-        expected = [e.strip().strip("'") for e in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        expected = [
+            e.strip().strip("'")
+            for e in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")
+        ]
         expected = [e for e in expected if e]
         return (
             "not-allowed",
@@ -169,7 +173,8 @@ def _message(err: dict[str, Any], root: type[BaseModel], suggest: bool = True) -
     if etype == "list_type":
         return (
             "wrong-type",
-            f"her skal det stå en liste (linjer som begynner med «- »), men det står {_kind(value)}.",
+            "her skal det stå en liste (linjer som begynner med «- »), "
+            f"men det står {_kind(value)}.",
         )
     if etype in ("string_too_short", "too_short"):
         return "missing", "kan ikke være tom."

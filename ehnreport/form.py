@@ -415,7 +415,7 @@ LABELS: dict[str, Label] = {
     ),
     "report.accent": Label(
         "Aksentfarge",
-        "Virksomhetens profilfarge som heksadesimal kode, for eksempel \"#00509e\". "
+        'Virksomhetens profilfarge som heksadesimal kode, for eksempel "#00509e". '
         "Farger som er for lyse til å lese mot hvitt blir avvist.",
     ),
     "report.date": Label(
@@ -451,9 +451,7 @@ LABELS: dict[str, Label] = {
         "Navn, tittel og tlf.nr. for kontaktperson for rapporten",
         "Navn, og gjerne tittel og telefonnummer.",
     ),
-    "key_info.email": Label(
-        "E-post adresse for kontaktperson for rapporten", "En e-postadresse."
-    ),
+    "key_info.email": Label("E-post adresse for kontaktperson for rapporten", "En e-postadresse."),
     "key_info.structure": Label(
         "Beskrivelse av virksomhetens struktur",
         "Hva virksomheten gjør, hvordan den er organisert og hvor den holder til.",

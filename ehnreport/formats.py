@@ -131,7 +131,7 @@ def sarif(results: list[CheckResult], version: str, *, strict: bool = False) -> 
     out: list[dict[str, Any]] = []
     for r in results:
         uri = _uri(r.path)
-        for d, fingerprint in zip(r.diagnostics, _fingerprints(r)):
+        for d, fingerprint in zip(r.diagnostics, _fingerprints(r), strict=True):
             out.append(
                 {
                     "ruleId": d.code,
@@ -173,7 +173,7 @@ def gitlab(results: list[CheckResult], *, strict: bool = False) -> list[dict[str
     out: list[dict[str, Any]] = []
     for r in results:
         path = _posix(r.path)
-        for d, fingerprint in zip(r.diagnostics, _fingerprints(r)):
+        for d, fingerprint in zip(r.diagnostics, _fingerprints(r), strict=True):
             out.append(
                 {
                     "description": _text(d),

@@ -18,7 +18,9 @@ import yaml
 
 from .errors import Diagnostic
 
-MAX_BYTES = 512 * 1024  # 512 KiB: 17x the largest real report (about 30 KiB); keeps a build in bounded memory
+MAX_BYTES = (
+    512 * 1024
+)  # 512 KiB: 17x the largest real report (about 30 KiB); keeps a build in bounded memory
 MAX_DEPTH = 64  # a report nests about 6 levels deep
 MAX_NODES = 50_000  # values after alias expansion: stops "billion laughs"
 # Characters of text after alias expansion. Without aliases the text of all values is
@@ -160,7 +162,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
             "med innrykk."
         )
     elif value.startswith(("@", "`")):
-        msg = "en verdi kan ikke begynne med @ eller `. Sett den i anførselstegn eller i en `|`-blokk."
+        msg = (
+            "en verdi kan ikke begynne med @ eller `. "
+            "Sett den i anførselstegn eller i en `|`-blokk."
+        )
     elif "block sequence entries are not allowed" in problem or src.lstrip().startswith("- "):
         msg = (
             "en linje som begynner med «- » står der YAML ikke venter en liste. Sjekk "
@@ -183,16 +188,14 @@ def _scalar(ev: yaml.ScalarEvent) -> Any:
     value = ev.value
     if ev.tag not in (None, "!"):
         raise _fail(
-            ev.start_mark.line + 1,
-            ev.start_mark.column + 1,
+            *_pos(ev.start_mark),
             "yaml-tag",
             f"YAML-tagger som «{ev.tag}» er ikke tillatt i en rapport. Fjern taggen.",
         )
     bad = _CONTROL.search(value)
     if bad:
         raise _fail(
-            ev.start_mark.line + 1,
-            ev.start_mark.column + 1,
+            *_pos(ev.start_mark),
             "control-character",
             f"teksten inneholder kontrolltegnet U+{ord(bad.group()):04X} (skrevet som en "
             "escape-sekvens med \\). Fjern det.",
@@ -223,7 +226,7 @@ class _Frame:
         "kind",
         "mark",
         "path",
-        "value"
+        "value",
     )
 
     def __init__(
@@ -281,7 +284,7 @@ def load_text(text: str) -> Loaded:
         top = stack[-1]
         if top.kind == "seq":
             return top.path + (len(top.value),)
-        if top.key_pos is None:
+        if top.key_pos is None or top.key is None:
             return None
         return top.path + (top.key,)
 
@@ -322,6 +325,7 @@ def load_text(text: str) -> Loaded:
             top.keys[key] = pos[0]
             top.key, top.key_pos = key, pos
             return
+        assert top.key is not None  # a value follows its key: set in the branch above
         path = top.path + (top.key,)
         top.value[top.key] = value
         out.key_positions[path] = top.key_pos
@@ -341,7 +345,7 @@ def load_text(text: str) -> Loaded:
                 documents += 1
                 if documents > 1:
                     raise _fail(
-                        ev.start_mark.line + 1,
+                        _pos(ev.start_mark)[0],
                         1,
                         "multiple-documents",
                         "filen inneholder mer enn ett YAML-dokument (`---`). En rapport er ett "
@@ -378,7 +382,7 @@ def load_text(text: str) -> Loaded:
             elif isinstance(ev, yaml.ScalarEvent):
                 value = _scalar(ev)
                 count(1, ev.start_mark, len(ev.value))
-                if ev.style in (None, "") and ev.end_mark.line > ev.start_mark.line:
+                if ev.style in (None, "") and _pos(ev.end_mark)[0] > _pos(ev.start_mark)[0]:
                     path = child_path(ev.start_mark)
                     out.warnings.append(
                         Diagnostic(

@@ -224,7 +224,7 @@ def font_uris() -> dict[str, str]:
     """
     return {
         f"data:font/ttf;base64,{face['data']}": (FONTS / f"EhnreportSans-{name}.ttf").as_uri()
-        for face, (name, _, _) in zip(font_faces(), FONT_FACES)
+        for face, (name, _, _) in zip(font_faces(), FONT_FACES, strict=True)
     }
 
 

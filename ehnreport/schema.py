@@ -8,7 +8,6 @@ from typing import Any
 from .model import Report
 
 
-
 def json_schema() -> dict[str, Any]:
     schema = Report.model_json_schema(mode="validation")
     # The modeline comment is the only key-less thing; allow editors a $schema key too.

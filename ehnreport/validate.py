@@ -109,7 +109,9 @@ def _check_file(path: Path, today: dt.date | None) -> CheckResult:
         loaded = load_file(path)
     except LoadError as exc:
         d = exc.diagnostic
-        result.diagnostics = [Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name)]
+        result.diagnostics = [
+            Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name)
+        ]
         return result
     except OSError as exc:
         raise InputFileError(f"{printable(str(path))}: kan ikke leses ({exc.strerror}).") from None
@@ -135,13 +137,16 @@ def _check_file(path: Path, today: dt.date | None) -> CheckResult:
         result.diagnostics = from_validation_error(exc, loaded, Report, name)
         return result
     except RecursionError:  # pragma: no cover - depth is capped by the loader
-        result.diagnostics = [Diagnostic(1, 1, "error", "too-deep", "", "rapporten er for dypt nestet.", name)]
+        result.diagnostics = [
+            Diagnostic(1, 1, "error", "too-deep", "", "rapporten er for dypt nestet.", name)
+        ]
         return result
     result.report = report
     diags = cross_checks(report, loaded, name, result.folder, today)
     warnings, counts = completeness(report, loaded, name)
     loader_warnings = [
-        Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name) for d in loaded.warnings
+        Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name)
+        for d in loaded.warnings
     ]
     result.diagnostics = sorted(loader_warnings + diags + warnings)
     result.counts = counts

@@ -33,6 +33,8 @@ def golden(request: pytest.FixtureRequest):
             path.write_text(actual, encoding="utf-8")
             return
         expected = path.read_text(encoding="utf-8")
-        assert actual == expected, f"output differs from {path}; run pytest --update-golden if intended"
+        assert actual == expected, (
+            f"output differs from {path}; run pytest --update-golden if intended"
+        )
 
     return check

@@ -13,6 +13,7 @@ import datetime as dt
 import html as htmllib
 import http.server
 import io
+import itertools
 import os
 import re
 import shutil
@@ -70,7 +71,7 @@ def build_html(report: Path, out: Path, *extra: str) -> str:
 def without_fonts(page: str) -> str:
     """The HTML with each font's base64 replaced by its file name (goldens stay small) and
     the version left out (goldens survive a release)."""
-    for face, (name, _, _) in zip(font_faces(), FONT_FACES):
+    for face, (name, _, _) in zip(font_faces(), FONT_FACES, strict=True):
         assert face["data"] in page
         page = page.replace(face["data"], f"[EhnreportSans-{name}.ttf]")
     return page.replace(f'content="ehnreport {__version__}"', 'content="ehnreport [version]"')
@@ -141,7 +142,7 @@ def test_html_is_semantic_and_accessible(ntnu_html: str) -> None:
         assert landmark in names
     # One h1, and the outline never skips a level on the way down.
     assert page.headings.count(1) == 1 and page.headings[0] == 1
-    for before, after in zip(page.headings, page.headings[1:]):
+    for before, after in itertools.pairwise(page.headings):
         assert after <= before + 1, (before, after)
     for tag, attrs in page.tags:
         if tag == "th":
@@ -270,7 +271,7 @@ def test_colours_meet_wcag_aa() -> None:
 def test_bundled_fonts_are_renamed_subsets_with_their_licence() -> None:
     from fontTools.ttLib import TTFont
 
-    for name, weight, style in FONT_FACES:
+    for name, weight, _style in FONT_FACES:
         path = FONTS / f"EhnreportSans-{name}.ttf"
         assert path.stat().st_size < 100_000
         font = TTFont(path)
@@ -438,7 +439,8 @@ def test_validate_and_html_builds_do_not_import_weasyprint(tmp_path: Path) -> No
         f"r = CliRunner().invoke(app, ['validate', {str(EXAMPLE)!r}])\n"
         "assert r.exit_code == 0, r.output\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
-        f"r = CliRunner().invoke(app, ['build', '--html', '-o', {str(tmp_path)!r}, {str(EXAMPLE)!r}])\n"
+        f"r = CliRunner().invoke(app, ['build', '--html', '-o', {str(tmp_path)!r}, "
+        f"{str(EXAMPLE)!r}])\n"
         "assert r.exit_code == 0, r.output\n"
         "print('weasyprint' in sys.modules)\n"
     )
@@ -722,7 +724,8 @@ def test_pdf_fetcher_never_uses_the_network(tmp_path: Path, server: tuple[str, l
     page = (
         f'<html lang="nb"><head><title>t</title><link rel="stylesheet" href="{url}/a.css">'
         f"<style>@import url({url}/b.css); p {{ background: url({url}/c.png) }}</style></head>"
-        f'<body><p>x</p><img src="{url}/d.png" alt="d"><img src="https://127.0.0.1:1/e.png" alt="e"></body></html>'
+        f'<body><p>x</p><img src="{url}/d.png" alt="d"><img src="https://127.0.0.1:1/e.png" '
+        'alt="e"></body></html>'
     )
     printed = _print(page, tmp_path)
     assert printed.data.startswith(b"%PDF-")
@@ -768,7 +771,8 @@ def test_build_with_remote_image_makes_no_request(
     mine = tmp_path / "maler"
     mine.mkdir()
     (mine / "back.html.j2").write_text(
-        f'{{% extends "builtin/back.html.j2" %}}{{% block ehn %}}<img src="{url}/logo.png" alt="EHN">{{% endblock %}}',
+        f'{{% extends "builtin/back.html.j2" %}}{{% block ehn %}}<img src="{url}/logo.png" '
+        f'alt="EHN">{{% endblock %}}',
         encoding="utf-8",
     )
     outcome = build_report(

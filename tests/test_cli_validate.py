@@ -62,7 +62,10 @@ def test_example_is_valid_and_lists_exactly_ntnus_unanswered_questions():
 def test_example_text_output_names_codes_and_labels():
     result = invoke("validate", str(EXAMPLE))
     assert result.exit_code == 0
-    assert "warning[unanswered] steps.step1.a1: 1.A.1 er ikke besvart: «Lenke til offentlig" in result.output
+    assert (
+        "warning[unanswered] steps.step1.a1: 1.A.1 er ikke besvart: «Lenke til offentlig"
+        in result.output
+    )
     assert "gyldig: 0 feil, 12 advarsler" in result.output
     assert "trinn 6 0/3" in result.output
 
@@ -88,7 +91,12 @@ def mutate(tmp_path, old: str, new: str, count: int = 1) -> tuple[str, int]:
         ("  address: Høgskoleringen 1, 7034 Trondheim\n", "  address: 7034\n", "wrong-type", 0),
         ("  employees: 8731\n", "  employees: 8 731\n", "wrong-type", 0),
         ("  employees: 8731\n", "  employees:\t8731\n\tx: 1\n", "yaml-syntax", 1),
-        ("  email: asbjorn.j.wexsahl@ntnu.no\n", "  email: asbjorn.j.wexsahl@ntnu\n", "invalid-value", 0),
+        (
+            "  email: asbjorn.j.wexsahl@ntnu.no\n",
+            "  email: asbjorn.j.wexsahl@ntnu\n",
+            "invalid-value",
+            0,
+        ),
     ],
 )
 def test_mutations_of_the_example_report_the_right_line(tmp_path, old, new, code, offset):
@@ -141,7 +149,10 @@ def test_several_files_exit_with_the_worst_code(tmp_path):
 
 def test_json_format_shape(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("report:\n  year: 2024\n  form: ehn-public-2024\nmember:\n  name: 7\n  short_name: X\n", encoding="utf-8")
+    bad.write_text(
+        "report:\n  year: 2024\n  form: ehn-public-2024\nmember:\n  name: 7\n  short_name: X\n",
+        encoding="utf-8",
+    )
     doc = json.loads(invoke("validate", "--format", "json", str(bad)).output)
     (f,) = doc["files"]
     assert f["path"] == str(bad) and f["valid"] is False
@@ -160,8 +171,14 @@ def test_github_format_is_chosen_under_github_actions(tmp_path):
     path, line = mutate(tmp_path, "  short_name: NTNU\n", "  short_name: NTNU\n  logoo: x\n")
     result = invoke("validate", path, env={"GITHUB_ACTIONS": "true"})
     assert result.exit_code == 1
-    assert f"::error file={path},line={line + 1},col=3,title=ehnreport unknown-key::member.logoo%3A" not in result.output
-    assert f"::error file={path},line={line + 1},col=3,title=ehnreport unknown-key::member.logoo: ukjent nøkkel" in result.output
+    assert (
+        f"::error file={path},line={line + 1},col=3,title=ehnreport unknown-key::member.logoo%3A"
+        not in result.output
+    )
+    assert (
+        f"::error file={path},line={line + 1},col=3,title=ehnreport unknown-key::member.logoo: "
+        "ukjent nøkkel" in result.output
+    )
     valid = invoke("validate", str(EXAMPLE), env={"GITHUB_ACTIONS": "true"})
     assert valid.exit_code == 0
     assert f"::warning file={EXAMPLE},line=" in valid.output
@@ -180,7 +197,9 @@ def test_version():
 
 def test_committed_schema_is_fresh():
     committed = (ROOT / "schema" / "ehnreport.schema.json").read_text(encoding="utf-8")
-    assert committed == schema_text(), "schema is stale: run `ehnreport schema -o schema/ehnreport.schema.json`"
+    assert committed == schema_text(), (
+        "schema is stale: run `ehnreport schema -o schema/ehnreport.schema.json`"
+    )
 
 
 def test_schema_carries_labels_and_codes():
@@ -209,13 +228,17 @@ def test_validate_does_not_import_rendering_libraries():
         "bad = [m for m in ('weasyprint', 'jinja2', 'markdown_it') if m in sys.modules]\n"
         "print('LOADED', bad)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert "LOADED []" in out
 
 
 def test_python_dash_m():
     proc = subprocess.run(
-        [sys.executable, "-m", "ehnreport", "validate", str(EXAMPLE)], capture_output=True, text=True
+        [sys.executable, "-m", "ehnreport", "validate", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0
     assert "gyldig" in proc.stdout
@@ -223,7 +246,11 @@ def test_python_dash_m():
 
 @pytest.mark.parametrize(
     "report",
-    [EXAMPLE, ROOT / "examples" / "member-repo" / "report.yaml", ROOT / "tests" / "data" / "reports" / "valid-minimal.yaml"],
+    [
+        EXAMPLE,
+        ROOT / "examples" / "member-repo" / "report.yaml",
+        ROOT / "tests" / "data" / "reports" / "valid-minimal.yaml",
+    ],
     ids=lambda p: p.parent.name + "/" + p.name,
 )
 def test_valid_reports_also_pass_the_json_schema(report):

@@ -221,7 +221,7 @@ def test_build_on_a_full_disk_is_exit_3_and_keeps_the_previous_files(tmp_path: P
     assert _leftovers(out, html.name) == []
 
 
-# --- SIGKILL mid-way -------------------------------------------------------------------------------
+# --- SIGKILL mid-way ------------------------------------------------------------------------------
 
 
 def _check_after_kill(folder: Path, name: str, previous: bytes | None, complete) -> None:

@@ -129,7 +129,7 @@ def test_gitlab_code_quality(bad):
     rs = results(bad)
     issues = gitlab(rs)
     assert len(issues) == sum(len(r.diagnostics) for r in rs)
-    for issue, d in zip(issues, [d for r in rs for d in r.diagnostics]):
+    for issue, d in zip(issues, [d for r in rs for d in r.diagnostics], strict=True):
         assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
         assert issue["check_name"] == d.code
         assert issue["severity"] == ("major" if d.is_error else "minor")

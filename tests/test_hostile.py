@@ -179,7 +179,7 @@ def _alias_just_under_cap(tmp: Path) -> Path:
     # 8,302 values for the anchors and 5 * 7,381 for the aliases of the last one:
     # about 45,200 after expansion, just under the 50,000 cap.
     text = HEAD + 'x0: &a ["l","l","l","l","l","l","l","l","l"]\n'
-    for i, (prev, cur) in enumerate(zip("abc", "bcd")):
+    for i, (prev, cur) in enumerate(zip("abc", "bcd", strict=True)):
         text += f"x{i + 1}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]\n"
     text += "y: [" + ",".join(["*d"] * 5) + "]\n"
     path = tmp / "alias-under-cap.yaml"
@@ -532,7 +532,8 @@ def test_build_never_uses_the_network(tmp_path: Path) -> None:
         (tmp_path / "ssrf.svg").write_text(
             '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">'
             f'<style>@import url("{base}/h.css"); rect {{ fill: url({base}/i.svg#p); }}</style>'
-            f'<rect width="20" height="20"/><image href="{base}/j.png" width="9" height="9"/></svg>',
+            f'<rect width="20" height="20"/><image href="{base}/j.png" width="9" '
+            'height="9"/></svg>',
             encoding="utf-8",
         )
         path = tmp_path / "ssrf.yaml"

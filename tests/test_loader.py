@@ -146,7 +146,9 @@ def test_utf8_bom_is_accepted():
     assert decode(b"\xef\xbb\xbfa: 1\n") == "a: 1\n"
 
 
-@pytest.mark.parametrize("raw", ["a: æ\n".encode("utf-16"), "a: æ\n".encode("utf-16-be")[0:0] + b"\xfe\xff\x00a"])
+@pytest.mark.parametrize(
+    "raw", ["a: æ\n".encode("utf-16"), "a: æ\n".encode("utf-16-be")[0:0] + b"\xfe\xff\x00a"]
+)
 def test_utf16_is_refused(raw):
     with pytest.raises(LoadError) as exc:
         decode(raw)

@@ -20,15 +20,23 @@ class Strict(BaseModel):
     )
 
 
-_FORBIDDEN_IN_EMAIL = set(" \t\n<>()[],;:\"")
+_FORBIDDEN_IN_EMAIL = set(' \t\n<>()[],;:"')
 
 
 def _host_ok(host: str) -> bool:
     labels = host.split(".")
-    return len(labels) >= 2 and all(
-        label and not label.startswith("-") and not label.endswith("-") and label.replace("-", "").isalnum()
-        for label in labels
-    ) and labels[-1].isalpha() and len(labels[-1]) >= 2
+    return (
+        len(labels) >= 2
+        and all(
+            label
+            and not label.startswith("-")
+            and not label.endswith("-")
+            and label.replace("-", "").isalnum()
+            for label in labels
+        )
+        and labels[-1].isalpha()
+        and len(labels[-1]) >= 2
+    )
 
 
 def _email(value: str) -> str:
@@ -43,8 +51,17 @@ def _url(value: str) -> str:
     value = value.strip()
     scheme, sep, rest = value.partition("://")
     host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    host = host.rsplit(":", 1)[0] if host.count(":") == 1 and host.rsplit(":", 1)[1].isdigit() else host
-    if scheme not in ("http", "https") or not sep or not _host_ok(host) or any(c.isspace() for c in value):
+    host = (
+        host.rsplit(":", 1)[0]
+        if host.count(":") == 1 and host.rsplit(":", 1)[1].isdigit()
+        else host
+    )
+    if (
+        scheme not in ("http", "https")
+        or not sep
+        or not _host_ok(host)
+        or any(c.isspace() for c in value)
+    ):
         raise ValueError(
             f"«{value}» er ikke en gyldig nettadresse. Skriv hele adressen, med https:// foran."
         )

@@ -41,7 +41,9 @@ class Meta(Strict):
     @classmethod
     def _plausible_year(cls, v: int) -> int:
         if not 2000 <= v <= 2100:
-            raise ValueError(f"{v} er ikke et mulig rapporteringsår. Skriv året med fire sifre, som 2024.")
+            raise ValueError(
+                f"{v} er ikke et mulig rapporteringsår. Skriv året med fire sifre, som 2024."
+            )
         return v
 
     @field_validator("accent")
@@ -51,7 +53,7 @@ class Meta(Strict):
             return v
         if not _HEX.match(v):
             raise ValueError(
-                f"«{v}» er ikke en farge på formen \"#RRGGBB\", for eksempel \"#00509e\" "
+                f'«{v}» er ikke en farge på formen "#RRGGBB", for eksempel "#00509e" '
                 "(husk anførselstegnene: # starter ellers en kommentar)."
             )
         ratio = contrast_on_white(v)
@@ -109,8 +111,8 @@ def _status_word(v: object) -> object:
 
 
 # The schema lists the words as written and in lower case, both of which are accepted.
-GoalStatus = Annotated[  # type: ignore[valid-type]
-    Literal[GOAL_STATUSES],
+GoalStatus = Annotated[
+    Literal[GOAL_STATUSES],  # type: ignore[valid-type]
     BeforeValidator(_status_word),
     WithJsonSchema({"enum": [*GOAL_STATUSES, *(w.lower() for w in GOAL_STATUSES)]}),
 ]

@@ -33,35 +33,50 @@ YesNo = Annotated[
 class Requirement(Strict):
     """One row of table 2.A.2."""
 
-    procurement: Text = Field(title=_COLS["2.A.2"][0], description="Typen anskaffelse eller avtale.")
-    suppliers: Count | None = Field(default=None, title=_COLS["2.A.2"][1], description="Et helt tall.")
+    procurement: Text = Field(
+        title=_COLS["2.A.2"][0], description="Typen anskaffelse eller avtale."
+    )
+    suppliers: Count | None = Field(
+        default=None, title=_COLS["2.A.2"][1], description="Et helt tall."
+    )
     qualification: YesNo | None = Field(
         default=None, title=_COLS["2.A.2"][2], description="Ja eller Nei."
     )
     award: YesNo | None = Field(default=None, title=_COLS["2.A.2"][3], description="Ja eller Nei.")
-    contract: YesNo | None = Field(default=None, title=_COLS["2.A.2"][4], description="Ja eller Nei.")
+    contract: YesNo | None = Field(
+        default=None, title=_COLS["2.A.2"][4], description="Ja eller Nei."
+    )
 
 
 class Requirements(Strict):
     """2.A.2: the table of ethical and social requirements, and a comment."""
 
     rows: list[Requirement] = Field(
-        default_factory=list, max_length=MAX_ROWS, title="Rader", description="Én rad per type anskaffelse."
+        default_factory=list,
+        max_length=MAX_ROWS,
+        title="Rader",
+        description="Én rad per type anskaffelse.",
     )
-    comment: Text | None = Field(default=None, title="Kommentar", description="Fri tekst under tabellen.")
+    comment: Text | None = Field(
+        default=None, title="Kommentar", description="Fri tekst under tabellen."
+    )
 
 
 class Risk(Strict):
     """One prioritised risk of table 2.A.3."""
 
-    name: Text = Field(title=_COLS["2.A.3"][0], description="Navnet på risikoen; brukes også i 3.A.1.")
+    name: Text = Field(
+        title=_COLS["2.A.3"][0], description="Navnet på risikoen; brukes også i 3.A.1."
+    )
     themes: list[Text] = Field(
         default_factory=list,
         max_length=MAX_THEMES,
         title=_COLS["2.A.3"][1],
         description="Ett eller flere tema, for eksempel Miljø, Utslipp, Lønn, Arbeidstid.",
     )
-    geography: Text | None = Field(default=None, title=_COLS["2.A.3"][2], description="For eksempel Globalt eller Norge.")
+    geography: Text | None = Field(
+        default=None, title=_COLS["2.A.3"][2], description="For eksempel Globalt eller Norge."
+    )
 
 
 class Risks(Strict):
@@ -69,9 +84,13 @@ class Risks(Strict):
 
     risks: list[Risk] = Field(
         default_factory=list,
-        max_length=MAX_ITEMS, title="Prioriterte risikoer", description="Én rad per prioritert risiko."
+        max_length=MAX_ITEMS,
+        title="Prioriterte risikoer",
+        description="Én rad per prioritert risiko.",
     )
-    comment: Text | None = Field(default=None, title="Kommentar", description="Fri tekst under tabellen.")
+    comment: Text | None = Field(
+        default=None, title="Kommentar", description="Fri tekst under tabellen."
+    )
 
 
 class Step2(Strict):

@@ -10,16 +10,26 @@ class Card(Strict):
     """3.A.1: one card per prioritised risk of 2.A.3."""
 
     risk: Text = Field(title="Prioritert risiko", description="Samme navn som risikoen i 2.A.3.")
-    overall_goal: Text | None = Field(default=None, title=CARD_FIELDS["overall_goal"], description="Det langsiktige målet.")
-    status: Text | None = Field(default=None, title=CARD_FIELDS["status"], description="Hvor langt dere har kommet.")
-    year_goal: Text | None = Field(default=None, title=CARD_FIELDS["year_goal"], description="Målet for rapporteringsåret.")
+    overall_goal: Text | None = Field(
+        default=None, title=CARD_FIELDS["overall_goal"], description="Det langsiktige målet."
+    )
+    status: Text | None = Field(
+        default=None, title=CARD_FIELDS["status"], description="Hvor langt dere har kommet."
+    )
+    year_goal: Text | None = Field(
+        default=None, title=CARD_FIELDS["year_goal"], description="Målet for rapporteringsåret."
+    )
     measures: Text | None = Field(
-        default=None, title=CARD_FIELDS["measures"], description="Tiltakene som er iverksatt (første felt med denne ledeteksten)."
+        default=None,
+        title=CARD_FIELDS["measures"],
+        description="Tiltakene som er iverksatt (første felt med denne ledeteksten).",
     )
     results: Text | None = Field(
         default=None,
         title=CARD_FIELDS["results"],
-        description="Resultater, og mål og aktiviteter for neste år (andre felt med denne ledeteksten).",
+        description=(
+            "Resultater, og mål og aktiviteter for neste år (andre felt med denne ledeteksten)."
+        ),
     )
 
 
