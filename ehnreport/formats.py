@@ -27,6 +27,7 @@ RULES: dict[str, str] = {
     "bad-key": "En nøkkel er ikke en enkel tekst.",
     "card-order": "Kortene i 3.A.1 står ikke i samme rekkefølge som risikoene i 2.A.3.",
     "card-without-risk": "Et kort i 3.A.1 har ingen risiko med samme navn i 2.A.3.",
+    "comment-value": "En verdi som begynner med # leses som en kommentar.",
     "control-character": "En tekst inneholder et kontrolltegn.",
     "duplicate-key": "Samme nøkkel står to ganger.",
     "empty-card": "Et kort i 3.A.1 har ingen utfylte felt.",

@@ -39,6 +39,11 @@ _NULL = {"", "~", "null"}
 # are, but a double-quoted escape ("\0", "\e", "\x07") puts them in a value; no report
 # needs one, and they break terminals, CI logs and the XML inside a PDF/A.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# YAML's line breaks (a lone CR and NEL count too), to find the line a mark is on.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# After an empty value: blanks, then `#` directly followed by text, as in `accent: #005a70`.
+# `# ` with a space is how a comment is written; `#005a70` or `#1` is a value.
+_COMMENT_VALUE = re.compile(r"([ \t]+)(#\S.*)")
 _PLAIN_HINT_CHARS = ("*", "- ", ": ", "#", "&", "!", "|", ">", "%", "@", "`")
 
 Path_ = tuple[str | int, ...]
@@ -187,11 +192,7 @@ def _scalar(ev: yaml.ScalarEvent) -> Any:
     """Resolve a scalar: plain true/false/null/decimal ints, everything else text."""
     value = ev.value
     if ev.tag not in (None, "!"):
-        raise _fail(
-            *_pos(ev.start_mark),
-            "yaml-tag",
-            f"YAML-tagger som «{ev.tag}» er ikke tillatt i en rapport. Fjern taggen.",
-        )
+        raise _tag_error(ev)
     bad = _CONTROL.search(value)
     if bad:
         raise _fail(
@@ -248,28 +249,52 @@ def _pos(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-def load_text(text: str) -> Loaded:
-    """Parse YAML text into plain data and positions, or raise LoadError."""
-    out = Loaded(data=None, source=text)
-    # name -> value, expanded node count, expanded characters of text
-    anchors: dict[str, tuple[Any, int, int]] = {}
-    stack: list[_Frame] = []
-    nodes = 0  # values seen, aliases counted at their full expanded size
-    chars = 0  # characters of text seen, aliases counted at their full expanded size
-    documents = 0
+class _Composer:
+    """Builds plain data and positions from PyYAML's events, one method per event kind."""
 
-    def count(n: int, mark: Any, text_chars: int = 0) -> None:
-        nonlocal nodes, chars
-        nodes += n
-        chars += text_chars
-        if nodes > MAX_NODES:
+    def __init__(self, text: str):
+        self.text = text
+        self.out = Loaded(data=None, source=text)
+        # name -> value, expanded node count, expanded characters of text
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
+        self.stack: list[_Frame] = []
+        self.nodes = 0  # values seen, aliases counted at their full expanded size
+        self.chars = 0  # characters of text seen, aliases counted at their full expanded size
+        self.documents = 0
+        self.lines: list[str] | None = None  # split only when a warning needs a line
+        self.handlers: dict[type, Any] = {
+            yaml.DocumentStartEvent: self.document_start,
+            yaml.MappingStartEvent: self.collection_start,
+            yaml.SequenceStartEvent: self.collection_start,
+            yaml.MappingEndEvent: self.collection_end,
+            yaml.SequenceEndEvent: self.collection_end,
+            yaml.ScalarEvent: self.scalar,
+            yaml.AliasEvent: self.alias,
+        }
+
+    def compose(self) -> Loaded:
+        """Feed every event of the text to its method; the other kinds carry nothing."""
+        handlers = self.handlers
+        for ev in yaml.parse(self.text, Loader=_Parser):
+            handler = handlers.get(type(ev))
+            if handler is not None:
+                handler(ev)
+        return self.out
+
+    # -- bookkeeping ----------------------------------------------------------------
+
+    def count(self, n: int, mark: Any, text_chars: int = 0) -> None:
+        """Add values and text to the totals; over a cap is an error at `mark`."""
+        self.nodes += n
+        self.chars += text_chars
+        if self.nodes > MAX_NODES:
             raise _fail(
                 *_pos(mark),
                 "too-large",
                 f"rapporten blir for stor når referansene (aliaser) foldes ut: over "
                 f"{MAX_NODES} verdier. Fjern aliasene (`&navn` og `*navn`).",
             )
-        if chars > MAX_TEXT:
+        if self.chars > MAX_TEXT:
             raise _fail(
                 *_pos(mark),
                 "too-large",
@@ -277,140 +302,197 @@ def load_text(text: str) -> Loaded:
                 f"{MAX_TEXT // 1024} KiB tekst. Fjern aliasene (`&navn` og `*navn`).",
             )
 
-    def child_path(mark: Any) -> Path_ | None:
+    def child_path(self) -> Path_ | None:
         """Path of the value about to be placed; None when it is a mapping key."""
-        if not stack:
+        if not self.stack:
             return ()
-        top = stack[-1]
+        top = self.stack[-1]
         if top.kind == "seq":
             return top.path + (len(top.value),)
         if top.key_pos is None or top.key is None:
             return None
         return top.path + (top.key,)
 
-    def place(value: Any, mark: Any) -> None:
+    def place(self, value: Any, mark: Any) -> None:
+        """Put a finished value where it belongs: root, list item, key or a key's value."""
         pos = _pos(mark)
-        if not stack:
+        out = self.out
+        if not self.stack:
             out.data = value
             out.positions[()] = pos
             return
-        top = stack[-1]
+        top = self.stack[-1]
         if top.kind == "seq":
             out.positions.setdefault(top.path + (len(top.value),), pos)
             top.value.append(value)
             return
-        if top.key_pos is None:  # this scalar is a key
-            if value is None or isinstance(value, bool):
-                shown = "null (tom)" if value is None else str(value).lower()
-                raise _fail(*pos, "bad-key", f"«{shown}» kan ikke brukes som nøkkel.")
-            if isinstance(value, (list, dict)):  # an alias (`*navn`) of a list or group
-                raise _fail(
-                    *pos, "bad-key", "en nøkkel må være en enkel tekst, ikke en liste eller gruppe."
-                )
-            key = str(value)
-            if key in top.keys:
-                raise _fail(
-                    *pos,
-                    "duplicate-key",
-                    f"nøkkelen «{key}» står to ganger i samme gruppe, på linje {top.keys[key]} "
-                    f"og på linje {pos[0]}. Slå dem sammen eller fjern den ene.",
-                    format_path(top.path + (key,)),
-                )
-            if key == "<<":
-                raise _fail(
-                    *pos,
-                    "yaml-merge",
-                    "YAML-sammenslåing (`<<`) er ikke tillatt i en rapport. Skriv nøklene ut.",
-                )
-            top.keys[key] = pos[0]
-            top.key, top.key_pos = key, pos
+        if top.key_pos is None:  # this value is a key
+            self.key(top, value, pos)
             return
-        assert top.key is not None  # a value follows its key: set in the branch above
+        assert top.key is not None  # a value follows its key: set in key()
         path = top.path + (top.key,)
         top.value[top.key] = value
         out.key_positions[path] = top.key_pos
         out.positions.setdefault(path, pos)
         top.key, top.key_pos = None, None
 
-    def tag_error(ev: Any) -> LoadError:
-        return _fail(
-            *_pos(ev.start_mark),
-            "yaml-tag",
-            f"YAML-tagger som «{ev.tag}» er ikke tillatt i en rapport. Fjern taggen.",
+    def key(self, top: _Frame, value: Any, pos: tuple[int, int]) -> None:
+        """Accept `value` as the next key of mapping `top`, or refuse it."""
+        if value is None or isinstance(value, bool):
+            shown = "null (tom)" if value is None else str(value).lower()
+            raise _fail(*pos, "bad-key", f"«{shown}» kan ikke brukes som nøkkel.")
+        if isinstance(value, (list, dict)):  # an alias (`*navn`) of a list or group
+            raise _fail(
+                *pos, "bad-key", "en nøkkel må være en enkel tekst, ikke en liste eller gruppe."
+            )
+        key = str(value)
+        if key in top.keys:
+            raise _fail(
+                *pos,
+                "duplicate-key",
+                f"nøkkelen «{key}» står to ganger i samme gruppe, på linje {top.keys[key]} "
+                f"og på linje {pos[0]}. Slå dem sammen eller fjern den ene.",
+                format_path(top.path + (key,)),
+            )
+        if key == "<<":
+            raise _fail(
+                *pos,
+                "yaml-merge",
+                "YAML-sammenslåing (`<<`) er ikke tillatt i en rapport. Skriv nøklene ut.",
+            )
+        top.keys[key] = pos[0]
+        top.key, top.key_pos = key, pos
+
+    # -- one method per event kind --------------------------------------------------
+
+    def document_start(self, ev: yaml.DocumentStartEvent) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise _fail(
+                _pos(ev.start_mark)[0],
+                1,
+                "multiple-documents",
+                "filen inneholder mer enn ett YAML-dokument (`---`). En rapport er ett dokument.",
+            )
+
+    def collection_start(self, ev: yaml.CollectionStartEvent) -> None:
+        if ev.tag not in (None, "!"):
+            raise _tag_error(ev)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _fail(
+                *_pos(ev.start_mark), "too-deep", f"for dypt nestet: mer enn {MAX_DEPTH} nivåer."
+            )
+        path = self.child_path()
+        if path is None:
+            raise _fail(
+                *_pos(ev.start_mark),
+                "bad-key",
+                "en nøkkel må være en enkel tekst, ikke en liste eller gruppe.",
+            )
+        self.count(1, ev.start_mark)
+        kind = "map" if isinstance(ev, yaml.MappingStartEvent) else "seq"
+        self.stack.append(_Frame(kind, path, ev.anchor, ev.start_mark, self.nodes, self.chars))
+
+    def collection_end(self, ev: yaml.CollectionEndEvent) -> None:
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.anchors[frame.anchor] = (
+                frame.value,
+                self.nodes - frame.first + 1,
+                self.chars - frame.first_chars,
+            )
+        self.place(frame.value, frame.mark)
+
+    def scalar(self, ev: yaml.ScalarEvent) -> None:
+        value = _scalar(ev)
+        self.count(1, ev.start_mark, len(ev.value))
+        if ev.style in (None, ""):
+            if _pos(ev.end_mark)[0] > _pos(ev.start_mark)[0]:
+                self.folded_warning(ev)
+            elif value is None and not ev.value:
+                self.comment_warning(ev)
+        if ev.anchor:
+            self.anchors[ev.anchor] = (value, 1, len(ev.value))
+        self.place(value, ev.start_mark)
+
+    def alias(self, ev: yaml.AliasEvent) -> None:
+        if ev.anchor not in self.anchors:
+            raise _fail(
+                *_pos(ev.start_mark),
+                "yaml-alias",
+                f"«*{ev.anchor}» leses som en YAML-referanse til noe som ikke er "
+                "definert. Tekst som begynner med `*` må stå i anførselstegn eller i "
+                "en `|`-blokk.",
+            )
+        # Values inside an alias take the alias's position (Loaded.where).
+        value, size, size_chars = self.anchors[ev.anchor]
+        self.count(size, ev.start_mark, size_chars)
+        self.place(value, ev.start_mark)
+
+    # -- warnings -------------------------------------------------------------------
+
+    def folded_warning(self, ev: yaml.ScalarEvent) -> None:
+        """Plain text over several lines: YAML joins the lines into one."""
+        self.out.warnings.append(
+            Diagnostic(
+                *_pos(ev.start_mark),
+                "warning",
+                "folded-text",
+                format_path(self.child_path() or ()),
+                "tekst over flere linjer uten `|` slås sammen til én linje, og "
+                "linjeskift og punktlister forsvinner. Skriv `|` etter kolonet og "
+                "teksten på linjene under.",
+            )
         )
 
+    def comment_warning(self, ev: yaml.ScalarEvent) -> None:
+        """An empty value followed by `#text` on its line: the user meant a value."""
+        line_no, col = _pos(ev.start_mark)
+        found = _COMMENT_VALUE.match(self.line(line_no - 1), col - 1)
+        if not found:
+            return
+        path = self.child_path()
+        if path is None:  # an empty key: refused as a key in place()
+            return
+        written = found.group(2).rstrip()
+        if len(written) > 40:
+            written = written[:39] + "…"
+        quoted = f'"{written}"' if '"' not in written else "'" + written.replace("'", "''") + "'"
+        if path and isinstance(path[-1], str):
+            where, fix = f"«{path[-1]}» blir tom", f"{path[-1]}: {quoted}"
+        else:
+            where, fix = "punktet blir tomt", f"- {quoted}"
+        self.out.warnings.append(
+            Diagnostic(
+                line_no,
+                found.start(2) + 1,
+                "warning",
+                "comment-value",
+                format_path(path),
+                f"{where}: YAML leser alt fra # som en kommentar, så «{written}» "
+                f"forsvinner. Sett verdien i anførselstegn: `{fix}`.",
+            )
+        )
+
+    def line(self, index: int) -> str:
+        """Line `index` (0-based) of the text, split the way YAML counts lines."""
+        if self.lines is None:
+            self.lines = _LINE_BREAK.split(self.text)
+        return self.lines[index] if index < len(self.lines) else ""
+
+
+def _tag_error(ev: Any) -> LoadError:
+    return _fail(
+        *_pos(ev.start_mark),
+        "yaml-tag",
+        f"YAML-tagger som «{ev.tag}» er ikke tillatt i en rapport. Fjern taggen.",
+    )
+
+
+def load_text(text: str) -> Loaded:
+    """Parse YAML text into plain data and positions, or raise LoadError."""
     try:
-        for ev in yaml.parse(text, Loader=_Parser):
-            if isinstance(ev, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _fail(
-                        _pos(ev.start_mark)[0],
-                        1,
-                        "multiple-documents",
-                        "filen inneholder mer enn ett YAML-dokument (`---`). En rapport er ett "
-                        "dokument.",
-                    )
-            elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if ev.tag not in (None, "!"):
-                    raise tag_error(ev)
-                if len(stack) >= MAX_DEPTH:
-                    raise _fail(
-                        *_pos(ev.start_mark),
-                        "too-deep",
-                        f"for dypt nestet: mer enn {MAX_DEPTH} nivåer.",
-                    )
-                path = child_path(ev.start_mark)
-                if path is None:
-                    raise _fail(
-                        *_pos(ev.start_mark),
-                        "bad-key",
-                        "en nøkkel må være en enkel tekst, ikke en liste eller gruppe.",
-                    )
-                count(1, ev.start_mark)
-                kind = "map" if isinstance(ev, yaml.MappingStartEvent) else "seq"
-                stack.append(_Frame(kind, path, ev.anchor, ev.start_mark, nodes, chars))
-            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                frame = stack.pop()
-                if frame.anchor:
-                    anchors[frame.anchor] = (
-                        frame.value,
-                        nodes - frame.first + 1,
-                        chars - frame.first_chars,
-                    )
-                place(frame.value, frame.mark)
-            elif isinstance(ev, yaml.ScalarEvent):
-                value = _scalar(ev)
-                count(1, ev.start_mark, len(ev.value))
-                if ev.style in (None, "") and _pos(ev.end_mark)[0] > _pos(ev.start_mark)[0]:
-                    path = child_path(ev.start_mark)
-                    out.warnings.append(
-                        Diagnostic(
-                            *_pos(ev.start_mark),
-                            "warning",
-                            "folded-text",
-                            format_path(path or ()),
-                            "tekst over flere linjer uten `|` slås sammen til én linje, og "
-                            "linjeskift og punktlister forsvinner. Skriv `|` etter kolonet og "
-                            "teksten på linjene under.",
-                        )
-                    )
-                if ev.anchor:
-                    anchors[ev.anchor] = (value, 1, len(ev.value))
-                place(value, ev.start_mark)
-            elif isinstance(ev, yaml.AliasEvent):
-                if ev.anchor not in anchors:
-                    raise _fail(
-                        *_pos(ev.start_mark),
-                        "yaml-alias",
-                        f"«*{ev.anchor}» leses som en YAML-referanse til noe som ikke er "
-                        "definert. Tekst som begynner med `*` må stå i anførselstegn eller i "
-                        "en `|`-blokk.",
-                    )
-                # Values inside an alias take the alias's position (Loaded.where).
-                value, size, size_chars = anchors[ev.anchor]
-                count(size, ev.start_mark, size_chars)
-                place(value, ev.start_mark)
+        return _Composer(text).compose()
     except LoadError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -426,7 +508,6 @@ def load_text(text: str) -> Loaded:
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every error above has a mark
         raise _fail(1, 1, "yaml-syntax", f"ugyldig YAML: {' '.join(str(exc).split())}.") from None
-    return out
 
 
 def _offset_position(text: str, offset: int) -> tuple[int, int]:

@@ -191,3 +191,37 @@ def test_plain_text_over_several_lines_is_folded_with_a_warning():
     loaded = load_text("a: Tiltak\n  - en\n  - to\nb: |\n  - en\n")
     assert loaded.data == {"a": "Tiltak - en - to", "b": "- en\n"}
     assert [(w.line, w.code, w.path) for w in loaded.warnings] == [(1, "folded-text", "a")]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "path", "fix"),
+    [
+        ("report:\n  accent: #005a70\n", 2, 11, "report.accent", 'accent: "#005a70"'),
+        ("a: #1 i Norge\n", 1, 4, "a", 'a: "#1 i Norge"'),
+        ('a:   #"x"\n', 1, 6, "a", "a: '#\"x\"'"),
+        ("l:\n  - #x\n", 2, 5, "l[0]", '- "#x"'),
+    ],
+)
+def test_a_value_that_yaml_reads_as_a_comment_is_a_warning(text, line, col, path, fix):
+    loaded = load_text(text)
+    [w] = loaded.warnings
+    assert (w.line, w.column, w.severity, w.code, w.path) == (
+        line,
+        col,
+        "warning",
+        "comment-value",
+        path,
+    )
+    assert f"Sett verdien i anførselstegn: `{fix}`." in w.message
+
+
+@pytest.mark.parametrize(
+    "text", ["a:  # kommentar\n", "a:\n  #c\nb: 1\n", 'a: "#x"\n', "a: x #y\n", "a:\n#c\n"]
+)
+def test_a_written_comment_or_quoted_hash_is_no_warning(text):
+    assert load_text(text).warnings == []
+
+
+def test_a_long_comment_value_is_cut_short_in_the_warning():
+    [w] = load_text("a: #" + "x" * 100 + "\n").warnings
+    assert "#" + "x" * 38 + "…" in w.message and "x" * 40 not in w.message
