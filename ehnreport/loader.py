@@ -44,6 +44,8 @@ _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # After an empty value: blanks, then `#` directly followed by text, as in `accent: #005a70`.
 # `# ` with a space is how a comment is written; `#005a70` or `#1` is a value.
 _COMMENT_VALUE = re.compile(r"([ \t]+)(#\S.*)")
+# "1. " or "2) " at the start of the text or after a space: items of a numbered list.
+_NUMBERED_ITEM = re.compile(r"(?:^| )\d{1,3}[.)] ")
 _PLAIN_HINT_CHARS = ("*", "- ", ": ", "#", "&", "!", "|", ">", "%", "@", "`")
 
 Path_ = tuple[str | int, ...]
@@ -146,6 +148,11 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
     src = lines[line - 1] if 0 < line <= len(lines) else ""
     at = src[col - 1 : col] if col - 1 < len(src) else ""
     value = src.split(": ", 1)[1].lstrip() if ": " in src else src.lstrip(" -")
+    context = (exc.context or "").strip()
+    if "\ufeff" not in src and at != "\t":
+        indent = _indentation(exc, lines, line)
+        if indent is not None:
+            return indent
     if "\ufeff" in src:
         msg = (
             "et usynlig BOM-tegn (U+FEFF) står midt i filen, ofte fordi to filer er limt "
@@ -176,16 +183,96 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
             "en linje som begynner med «- » står der YAML ikke venter en liste. Sjekk "
             "innrykket; er det en punktliste i fri tekst, skriv teksten som en `|`-blokk."
         )
+    elif context.startswith("while scanning a block scalar"):
+        msg = (
+            "etter `|` (eller `>`) må teksten begynne på neste linje, med mer innrykk enn "
+            "nøkkelen. Flytt teksten ned på linjen under."
+        )
+    elif context.startswith("while scanning a quoted scalar") and exc.context_mark:
+        line, col = _pos(exc.context_mark)
+        msg = (
+            "anførselstegnet her blir aldri lukket. En tekst i anførselstegn må slutte med "
+            "samme tegn som den begynner med; tekst over flere linjer skrives heller som en "
+            "`|`-blokk."
+        )
     elif "could not find expected ':'" in problem:
         msg = (
             "fant ikke kolon etter en nøkkel. Tekst over flere linjer skrives som en "
             "`|`-blokk med innrykk."
         )
     else:
-        msg = f"ugyldig YAML ({problem})."
-        if any(c in src for c in _PLAIN_HINT_CHARS):
+        msg = _plain_problem(problem)
+        wrote_block = _BLOCK_SIGN.search(src) is not None
+        hinted = "`|`-blokk" in msg
+        if not (wrote_block or hinted) and any(c in src for c in _PLAIN_HINT_CHARS):
             msg += " Er dette fri tekst, skriv den som en `|`-blokk med innrykk."
     return _fail(line, col, "yaml-syntax", msg)
+
+
+# The parser's problems that remain after the cases above, in plain words. Matched by
+# the start of PyYAML's wording, which has not changed in its history.
+_PROBLEMS: tuple[tuple[str, str], ...] = (
+    (
+        "did not find expected key",
+        "her venter YAML en ny nøkkel (`nøkkel: verdi`). Sjekk "
+        "innrykket: nøkler på samme nivå må ha nøyaktig likt innrykk.",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "her venter YAML et nytt punkt i listen (en linje "
+        "som begynner med «- ») med samme innrykk som punktene over. Sjekk innrykket.",
+    ),
+    (
+        "expected <block end>",
+        "innrykket her passer ikke med linjene over. Sjekk at linjer på "
+        "samme nivå har nøyaktig likt innrykk.",
+    ),
+    (
+        "found character that cannot start any token",
+        "dette tegnet kan ikke stå først i en verdi. Sett verdien i anførselstegn.",
+    ),
+    (
+        "found unexpected end of stream",
+        "filen slutter midt i en verdi. Sjekk at alle anførselstegn og klammer er lukket.",
+    ),
+    (
+        "found unknown escape character",
+        "ukjent escape-sekvens med \\ i en tekst i doble "
+        "anførselstegn. Bruk enkle anførselstegn (') eller en `|`-blokk.",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "en liste i klammer (`[ ]`) er ikke lukket med `]`. "
+        "Lukk den, eller sett teksten i anførselstegn hvis den skal begynne med `[`.",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "en gruppe i klammer (`{ }`) er ikke lukket med `}`. "
+        "Lukk den, eller sett teksten i anførselstegn hvis den skal begynne med `{`.",
+    ),
+)
+_BLOCK_SIGN = re.compile(r"(?:^|[:-] +)[|>][-+1-9]{0,2} *(?:#.*)?$")
+
+
+def _plain_problem(problem: str) -> str:
+    """A parser problem as a Norwegian sentence, without the parser's English."""
+    for start, sentence in _PROBLEMS:
+        if problem.startswith(start):
+            return sentence
+    return "ugyldig YAML her. Sjekk innrykk, kolon og anførselstegn på denne linjen."
+
+
+def _indentation(exc: yaml.MarkedYAMLError, lines: list[str], line: int) -> LoadError | None:
+    """The parser's error explained as an indentation mistake, when it is one."""
+    if any("\t" in src[: len(src) - len(src.lstrip())] for src in lines[:line]):
+        return None  # a tab in the indent: the tab hint says it better
+    from .indentation import explain  # only a file that does not parse needs it
+
+    context = exc.context_mark.line + 1 if exc.context_mark else 0
+    found = explain(lines, exc.problem or "", exc.context or "", line, context)
+    if found is None:
+        return None
+    return _fail(found.line, found.col, "yaml-syntax", found.message)
 
 
 def _scalar(ev: yaml.ScalarEvent) -> Any:
@@ -433,16 +520,25 @@ class _Composer:
 
     def folded_warning(self, ev: yaml.ScalarEvent) -> None:
         """Plain text over several lines: YAML joins the lines into one."""
-        self.out.warnings.append(
-            Diagnostic(
-                *_pos(ev.start_mark),
-                "warning",
-                "folded-text",
-                format_path(self.child_path() or ()),
+        path = self.child_path()
+        top = self.stack[-1] if self.stack else None
+        # The fix, `|` after the colon, is on the key's line: point there.
+        line, col = top.key_pos if top and top.key_pos else _pos(ev.start_mark)
+        if len(_NUMBERED_ITEM.findall(ev.value)) > 1:
+            key = f"{path[-1]}: |" if path and isinstance(path[-1], str) else "- |"
+            message = (
+                "en nummerert liste uten `|` slås sammen til én linje, og numrene havner "
+                f"etter hverandre i samme avsnitt. Skriv `{key}` og punktene på hver sin linje "
+                "under, med mer innrykk."
+            )
+        else:
+            message = (
                 "tekst over flere linjer uten `|` slås sammen til én linje, og "
                 "linjeskift og punktlister forsvinner. Skriv `|` etter kolonet og "
-                "teksten på linjene under.",
+                "teksten på linjene under."
             )
+        self.out.warnings.append(
+            Diagnostic(line, col, "warning", "folded-text", format_path(path or ()), message)
         )
 
     def comment_warning(self, ev: yaml.ScalarEvent) -> None:

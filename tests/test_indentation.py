@@ -1,0 +1,165 @@
+"""Indentation mistakes are reported at the first wrong line, in plain Norwegian."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ehnreport.loader import LoadError, load_text
+
+STEP = "steps:\n  step1:\n"
+CASES = {
+    # text under `|`
+    "block-text-at-key-indent": (
+        STEP + "    a2: |\n    Vedtatt av kommunestyret.\n    a3: x\n",
+        (4, 5),
+        "teksten under `|` må ha mer innrykk enn nøkkelen «a2» på linje 3: minst 5 mellomrom, "
+        "men linjen har 4.",
+    ),
+    "block-text-below-key": (
+        STEP + "    a2: |\n  Vedtatt av kommunestyret.\n",
+        (4, 3),
+        "teksten under `|` må ha mer innrykk enn nøkkelen «a2»",
+    ),
+    "block-second-line-at-key": (
+        STEP + "    a2: |\n      Første linje.\n    Andre linje.\n    a3: x\n",
+        (5, 5),
+        "teksten under `|` må ha mer innrykk enn nøkkelen «a2» på linje 3",
+    ),
+    "block-second-line-less-than-first": (
+        STEP + "    a2: |\n        Første linje.\n      Andre linje.\n    a3: x\n",
+        (5, 7),
+        "linjen har 6 mellomrom innrykk, men teksten under `|` på linje 3 begynner med 8.",
+    ),
+    "folded-block": (
+        STEP + "    a2: >\n    Tekst.\n",
+        (4, 5),
+        "teksten under `>` må ha mer innrykk enn nøkkelen «a2»",
+    ),
+    "block-in-list-item": (
+        "goals:\n  current:\n    - goal: |\n      Tekst.\n",
+        (4, 7),
+        "teksten under `|` må ha mer innrykk enn nøkkelen «goal» på linje 3",
+    ),
+    "text-on-the-block-line": (
+        "a: | Tekst på samme linje\n  mer\n",
+        (1, 6),
+        "etter `|` (eller `>`) må teksten begynne på neste linje",
+    ),
+    # keys
+    "key-one-space-more": (
+        "member:\n  name: A\n   short_name: B\n",
+        (3, 4),
+        "linjen har 3 mellomrom innrykk, nøklene over har 2.",
+    ),
+    "key-one-space-less": (
+        "member:\n  name: A\n short_name: B\n",
+        (3, 2),
+        "linjen har 1 mellomrom innrykk, nøklene over har 2.",
+    ),
+    "first-key-one-space-more": (
+        "member:\n   name: A\n  short_name: B\n",
+        (3, 3),
+        "linjen har 2 mellomrom innrykk, nøklene over har 3.",
+    ),
+    "key-after-a-block-one-space-more": (
+        "member:\n  name: |\n    A\n   short_name: B\n",
+        (4, 4),
+        "linjen har 3 mellomrom innrykk, nøklene over har 2.",
+    ),
+    "top-level-key-indented": (
+        "member:\n  name: A\nshort_name: B\n key_info: x\n",
+        (4, 2),
+        "linjen har 1 mellomrom innrykk, nøklene over har 0.",
+    ),
+    "key-in-list-item-one-more": (
+        "goals:\n  current:\n    - goal: A\n       status: x\n",
+        (4, 8),
+        "linjen har 7 mellomrom innrykk, nøklene over har 6.",
+    ),
+    "key-in-list-item-one-less": (
+        "goals:\n  current:\n    - goal: A\n     status: x\n",
+        (4, 6),
+        "linjen har 5 mellomrom innrykk, nøklene over har 6.",
+    ),
+    "list-item-one-more": (
+        "goals:\n  current:\n    - goal: A\n      status: x\n     - goal: B\n",
+        (5, 6),
+        "linjen har 5 mellomrom innrykk, linjene med «- » over har 4.",
+    ),
+    "no-space-after-colon": (
+        "member:\n  name:A\n  short_name: B\n",
+        (2, 8),
+        "det mangler et mellomrom etter kolonet i «name:A». Skriv `name: A`.",
+    ),
+    "key-without-colon": (
+        "member:\n  name: A\nforeword\n  text: hei\n",
+        (3, 9),
+        "«foreword» mangler kolon.",
+    ),
+    # text without `|`
+    "numbered-list-on-the-key-line": (
+        STEP + "    a2: 1. Først\n    2. Deretter\n",
+        (3, 5),
+        "en nummerert liste i fri tekst må skrives som en `|`-blokk: skriv `a2: |`",
+    ),
+    "numbered-list-under-the-key": (
+        STEP + "    a2:\n    1. Først\n    2. Deretter\n",
+        (3, 5),
+        "en nummerert liste i fri tekst må skrives som en `|`-blokk: skriv `a2: |`",
+    ),
+    "text-continued-at-key-indent": (
+        "member:\n  name: Eksempel\n  kommune\n  short_name: B\n",
+        (3, 3),
+        "linjen fortsetter teksten til «name» på linje 2, men har ikke mer innrykk enn nøkkelen.",
+    ),
+    "unclosed-quote": (
+        'member:\n  name: "Eksempel\n  short_name: B\n',
+        (2, 9),
+        "anførselstegnet her blir aldri lukket.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_indentation_mistake_is_located_and_plain(name):
+    text, (line, col), sentence = CASES[name]
+    with pytest.raises(LoadError) as exc:
+        load_text(text)
+    d = exc.value.diagnostic
+    assert (d.line, d.column, d.code) == (line, col, "yaml-syntax"), d.message
+    assert sentence in d.message
+    # Nothing of the parser's English reaches the user.
+    assert not re.search(r"\b(found|expected|mapping|while|scanning|block|key)\b", d.message)
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in CASES if CASES[n][0].count("|") and "samme linje" not in CASES[n][0]]
+)
+def test_no_block_hint_when_the_user_wrote_one(name):
+    text, _, _ = CASES[name]
+    with pytest.raises(LoadError) as exc:
+        load_text(text)
+    assert "skriv den som en `|`-blokk" not in exc.value.diagnostic.message
+
+
+def test_a_left_over_parser_problem_is_in_norwegian_without_a_block_hint():
+    with pytest.raises(LoadError) as exc:
+        load_text("a: |\n  x\nb: [1, 2\n")
+    assert "found" not in exc.value.diagnostic.message
+
+
+def test_a_numbered_list_folded_under_its_key_is_warned_at_the_key():
+    loaded = load_text(STEP + "    a2:\n      1. Først\n      2. Deretter\n")
+    [w] = loaded.warnings
+    assert (w.line, w.column, w.code, w.path) == (3, 5, "folded-text", "steps.step1.a2")
+    assert "nummerert liste" in w.message and "`a2: |`" in w.message
+
+
+def test_a_correct_file_with_blocks_and_lists_still_loads():
+    text = (
+        "member:\n  name: A\n  text: |\n    Første.\n\n      Innrykket.\n    Siste.\n"
+        "goals:\n  current:\n    - goal: |\n        Mål.\n      status: x\n    - goal: B\n"
+    )
+    assert load_text(text).data["goals"]["current"][1] == {"goal": "B"}
