@@ -9,7 +9,9 @@ both lines, and aliases, nesting depth and file size are bounded.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,14 @@ _NULL = {"", "~", "null"}
 # Control characters other than tab and line breaks. YAML refuses them written as they
 # are, but a double-quoted escape ("\0", "\e", "\x07") puts them in a value; no report
 # needs one, and they break terminals, CI logs and the XML inside a PDF/A.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Unicode's noncharacters (U+FDD0-U+FDEF and the last two code points of every plane)
+# are not text either: "\\uFFFF" in a value makes the PDF/A's XMP metadata not
+# well-formed XML. They are refused like control characters.
+# One character class of ranges keeps the search fast; it takes in every character
+# beyond U+FFFF, and _refused() keeps only the noncharacters among those.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]"
+)
 # YAML's line breaks (a lone CR and NEL count too), to find the line a mark is on.
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # After an empty value: blanks, then `#` directly followed by text, as in `accent: #005a70`.
@@ -99,15 +108,30 @@ def format_path(path: Path_) -> str:
     return out
 
 
-def decode(raw: bytes) -> str:
-    """Bytes to text: UTF-8 with or without BOM; anything else is a clear error."""
+def _size(n: int) -> str:
+    """A file size as a reader says it: «700 KiB», «3,2 MiB»."""
+    if n < 1024 * 1024:
+        return f"{-(-n // 1024)} KiB"  # rounded up: 512 KiB and 1 byte is not «512 KiB»
+    return f"{n / (1024 * 1024):.1f} MiB".replace(".", ",")
+
+
+def decode(raw: bytes, size: int | None = None) -> str:
+    """Bytes to text: UTF-8 with or without BOM; anything else is a clear error.
+
+    `size` is the file's size when `raw` holds only its first MAX_BYTES + 1 bytes.
+    """
     if len(raw) > MAX_BYTES:
+        # Only the cap and one byte more are read: without the file's size, the rest
+        # is unknown, and «over» is all that can be said.
+        real = size if size is not None and size > MAX_BYTES else None
+        if real is None and len(raw) > MAX_BYTES + 1:
+            real = len(raw)
+        said = f"er {_size(real)}" if real is not None else f"er over {MAX_BYTES // 1024} KiB"
         raise _fail(
             1,
             1,
             "file-too-large",
-            f"filen er {len(raw) // 1024} KiB; største tillatte størrelse er "
-            f"{MAX_BYTES // 1024} KiB.",
+            f"filen {said}; største tillatte størrelse er {MAX_BYTES // 1024} KiB.",
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(
@@ -275,18 +299,36 @@ def _indentation(exc: yaml.MarkedYAMLError, lines: list[str], line: int) -> Load
     return _fail(found.line, found.col, "yaml-syntax", found.message)
 
 
+def _refused(value: str) -> int | None:
+    """The first control character or noncharacter in `value`, as a code point."""
+    for found in _CONTROL.finditer(value):
+        code = ord(found.group())
+        if code <= 0xFFFF or code & 0xFFFE == 0xFFFE:
+            return code
+    return None
+
+
 def _scalar(ev: yaml.ScalarEvent) -> Any:
     """Resolve a scalar: plain true/false/null/decimal ints, everything else text."""
     value = ev.value
     if ev.tag not in (None, "!"):
         raise _tag_error(ev)
-    bad = _CONTROL.search(value)
-    if bad:
+    code = _refused(value) if _CONTROL.search(value) else None
+    if code is not None:
+        what = (
+            f"kontrolltegnet U+{code:04X}"
+            if code <= 0x9F
+            else f"U+{code:04X}, som ikke er et tegn i Unicode"
+        )
+        how = (
+            "skrevet som en escape-sekvens med \\"
+            if ev.style == '"'
+            else "ofte limt inn fra et annet program"
+        )
         raise _fail(
             *_pos(ev.start_mark),
             "control-character",
-            f"teksten inneholder kontrolltegnet U+{ord(bad.group()):04X} (skrevet som en "
-            "escape-sekvens med \\). Fjern det.",
+            f"teksten inneholder {what} ({how}). Fjern det.",
         )
     plain = ev.style in (None, "") and ev.implicit[0]
     if not plain:
@@ -374,6 +416,8 @@ class _Composer:
         """Add values and text to the totals; over a cap is an error at `mark`."""
         self.nodes += n
         self.chars += text_chars
+        if self.nodes <= MAX_NODES and self.chars <= MAX_TEXT:
+            return
         if self.nodes > MAX_NODES:
             raise _fail(
                 *_pos(mark),
@@ -492,15 +536,17 @@ class _Composer:
 
     def scalar(self, ev: yaml.ScalarEvent) -> None:
         value = _scalar(ev)
-        self.count(1, ev.start_mark, len(ev.value))
-        if ev.style in (None, ""):
-            if _pos(ev.end_mark)[0] > _pos(ev.start_mark)[0]:
+        start: Any = ev.start_mark
+        end: Any = ev.end_mark
+        self.count(1, start, len(ev.value))
+        if not ev.style:  # plain: no style (None, or "" from some PyYAML versions)
+            if end.line > start.line:
                 self.folded_warning(ev)
             elif value is None and not ev.value:
                 self.comment_warning(ev)
         if ev.anchor:
             self.anchors[ev.anchor] = (value, 1, len(ev.value))
-        self.place(value, ev.start_mark)
+        self.place(value, start)
 
     def alias(self, ev: yaml.AliasEvent) -> None:
         if ev.anchor not in self.anchors:
@@ -616,4 +662,9 @@ def load_file(path: Path) -> Loaded:
     """Read and parse a report file (size-capped, UTF-8)."""
     with path.open("rb") as fh:
         raw = fh.read(MAX_BYTES + 1)
-    return load_text(decode(raw))
+        size = None
+        if len(raw) > MAX_BYTES:
+            info = os.fstat(fh.fileno())
+            # A pipe or device has no size to tell: the message then says «over».
+            size = info.st_size if stat.S_ISREG(info.st_mode) else None
+    return load_text(decode(raw, size))
