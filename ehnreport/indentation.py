@@ -22,7 +22,8 @@ _HEADER = re.compile(
 )
 _ITEM = re.compile(r"( *)((?:- +)+|-$)")
 _NUMBERED = re.compile(r"\d{1,3}[.)] ")
-_NO_SPACE = re.compile(r"( *)([^\s:#'\"-][^\s:#]*):([^\s:/][^:]*)$")
+# `name:A` or `a1:https://x.no`, but not a bare `https://x.no`.
+_NO_SPACE = re.compile(r"( *)([^\s:#'\"-][^\s:#]*):(?!//)(\S.*)$")
 
 
 @dataclass
@@ -177,6 +178,14 @@ def _misindented(lines: list[Line], line: Line) -> Problem | None:
     keys, dashes = _levels(lines, above)
     if line.kind == "item" or (line.dash >= 0 and line.dash == line.indent):
         at, levels, what = line.dash, dashes, "linjene med «- »"
+        if above.kind == "key" and above.value and at > above.col:
+            return Problem(
+                line.no,
+                at + 1,
+                f"«{above.key}» på linje {above.no} har allerede en verdi etter kolonet, så en "
+                "liste kan ikke stå under den. Flytt verdien ned i listen, eller skriv fri "
+                "tekst som en `|`-blokk.",
+            )
         if not levels:
             return None
     else:

@@ -191,6 +191,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
             "en verdi som begynner med `*` eller `&` leses som en YAML-referanse. "
             "Skriv fri tekst (Markdown) som en `|`-blokk, eller sett den i anførselstegn."
         )
+    elif (
+        problem.startswith("mapping values are not allowed")
+        and col > 1024
+        and ": " not in src[: col - 1]
+    ):
+        msg = _LONG_KEY
     elif problem.startswith("mapping values are not allowed"):
         msg = (
             "et kolon etterfulgt av mellomrom («: ») inne i en tekst på én linje. "
@@ -219,10 +225,20 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
             "samme tegn som den begynner med; tekst over flere linjer skrives heller som en "
             "`|`-blokk."
         )
+    elif (
+        "could not find expected ':'" in problem
+        and exc.context_mark is not None
+        and exc.context_mark.line + 1 == line
+        and ":" in src[col - 1 :]
+    ):
+        # The colon is there, but over 1024 characters after the key began: a YAML rule.
+        msg = _LONG_KEY
     elif "could not find expected ':'" in problem:
+        if exc.context_mark:  # the line without a colon, not the line after it
+            line, col = _pos(exc.context_mark)
         msg = (
-            "fant ikke kolon etter en nøkkel. Tekst over flere linjer skrives som en "
-            "`|`-blokk med innrykk."
+            "fant ikke kolon etter en nøkkel. En nøkkel skrives `nøkkel: verdi`; tekst over "
+            "flere linjer skrives som en `|`-blokk med innrykk."
         )
     else:
         msg = _plain_problem(problem)
@@ -275,6 +291,8 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
         "Lukk den, eller sett teksten i anførselstegn hvis den skal begynne med `{`.",
     ),
 )
+# YAML ends a key that has gone on for 1024 characters without its colon.
+_LONG_KEY = "en nøkkel kan være høyst 1024 tegn lang. Gjør nøkkelen kortere."
 _BLOCK_SIGN = re.compile(r"(?:^|[:-] +)[|>][-+1-9]{0,2} *(?:#.*)?$")
 
 

@@ -163,3 +163,42 @@ def test_a_correct_file_with_blocks_and_lists_still_loads():
         "goals:\n  current:\n    - goal: |\n        Mål.\n      status: x\n    - goal: B\n"
     )
     assert load_text(text).data["goals"]["current"][1] == {"goal": "B"}
+
+
+MORE = {
+    "list-under-a-key-with-a-value": (
+        "goals:\n  current: x\n    - goal: A\n",
+        (3, 5),
+        "«current» på linje 2 har allerede en verdi etter kolonet, så en liste kan ikke stå under",
+    ),
+    "url-without-space": (
+        "a1:https://x.no\nb: 1\n",
+        (1, 4),
+        "det mangler et mellomrom etter kolonet i «a1:https://x.no». Skriv `a1: https://x.no`.",
+    ),
+    "text-without-colon-at-the-end": (
+        "member:\n  name: Eksempel\nkommune\n",
+        (3, 1),
+        "fant ikke kolon etter en nøkkel. En nøkkel skrives `nøkkel: verdi`",
+    ),
+    "list-item-one-less": (
+        "goals:\n  current:\n    - goal: A\n   - goal: B\n",
+        (4, 4),
+        "linjen har 3 mellomrom innrykk, linjene med «- » over har 4.",
+    ),
+    "crlf-line-ends": (
+        "member:\r\n  name: A\r\n   short_name: B\r\n",
+        (3, 4),
+        "linjen har 3 mellomrom innrykk, nøklene over har 2.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE))
+def test_more_mistakes_are_located_and_plain(name):
+    text, (line, col), sentence = MORE[name]
+    with pytest.raises(LoadError) as exc:
+        load_text(text)
+    d = exc.value.diagnostic
+    assert (d.line, d.column, d.code) == (line, col, "yaml-syntax"), d.message
+    assert sentence in d.message

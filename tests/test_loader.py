@@ -338,3 +338,12 @@ def test_load_file_reads_at_most_the_cap_and_one_byte(tmp_path, monkeypatch):
         load_file(path)
     assert exc.value.diagnostic.message.startswith("filen er 5,0 MiB;")
     assert [fh.read_bytes for fh in opened] == [MAX_BYTES + 1]
+
+
+@pytest.mark.parametrize("text", ["k" * 1100 + ": x\n", "a: 1\n" + "k" * 2000 + ": x\n"])
+def test_a_key_over_1024_characters_is_named_as_too_long(text):
+    with pytest.raises(LoadError) as exc:
+        load_text(text)
+    d = exc.value.diagnostic
+    assert d.code == "yaml-syntax" and d.column > 1024
+    assert d.message == "en nøkkel kan være høyst 1024 tegn lang. Gjør nøkkelen kortere."
