@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# `key: value` or `- key: value`; a key is plain or quoted and ends in `:` plus a blank.
-_KEY = re.compile(r"( *)((?:- +)*)(\"[^\"]*\"|'[^']*'|[^\s#'\"][^#]*?) *:(?: |$)")
-# `key: |`, `- |`, `key: >-` and the like, with an optional comment.
-_HEADER = re.compile(
-    r"( *)((?:- +)*)(?:(\"[^\"]*\"|'[^']*'|[^\s#'\"][^#]*?) *: +)?([|>])[-+1-9]{0,2} *(?:#.*)?$"
-)
+# Indent and list dashes at the start of a line; the sign of a `|` or `>` block with
+# its optional comment, after the colon. Every pattern here runs in linear time, as
+# a line can be half a megabyte long.
+_LEAD = re.compile(r"( *)((?:- +)*)")
+_SIGN = re.compile(r"([|>])[-+1-9]{0,2}(?:\s+#.*)?")
 _ITEM = re.compile(r"( *)((?:- +)+|-$)")
 _NUMBERED = re.compile(r"\d{1,3}[.)] ")
 # `name:A` or `a1:https://x.no`, but not a bare `https://x.no`.
@@ -36,7 +35,7 @@ class Line:
     col: int = 0  # 0-based column of the key, or of the item's content
     dash: int = -1  # 0-based column of the first `- `, or -1
     key: str = ""
-    value: str = ""  # what follows the key's colon, stripped
+    value: str = ""  # what follows the key's colon, stripped; a header's `|` or `>`
     text: str = ""
 
 
@@ -49,6 +48,33 @@ class Problem:
     message: str
 
 
+def _key_split(raw: str, start: int) -> tuple[str, str] | None:
+    """(key, what follows its colon) when `raw` holds `key: ...` from `start`, else None."""
+    if start >= len(raw) or raw[start] in "#":
+        return None
+    if raw[start] in "'\"":
+        end = raw.find(raw[start], start + 1)
+        if end < 0:
+            return None
+        colon = end + 1
+        while colon < len(raw) and raw[colon] == " ":
+            colon += 1
+        if colon >= len(raw) or raw[colon] != ":":
+            return None
+        key = raw[start + 1 : end]
+    else:
+        colon = raw.find(":", start)
+        while colon >= 0 and colon + 1 < len(raw) and raw[colon + 1] not in " \t":
+            colon = raw.find(":", colon + 1)
+        comment = raw.find(" #", start)
+        if colon < 0 or 0 <= comment < colon:
+            return None
+        key = raw[start:colon].rstrip()
+    if colon + 1 < len(raw) and raw[colon + 1] not in " \t":
+        return None
+    return key, raw[colon + 1 :].strip()
+
+
 def _classify(no: int, raw: str) -> Line:
     stripped = raw.strip()
     indent = len(raw) - len(raw.lstrip(" "))
@@ -57,18 +83,17 @@ def _classify(no: int, raw: str) -> Line:
     if stripped.startswith("#"):
         return Line(no, indent, "comment", text=stripped)
     dash = indent if stripped.startswith("-") and (stripped == "-" or stripped[1] == " ") else -1
-    header = _HEADER.match(raw)
-    if header:
-        lead = len(header.group(1)) + len(header.group(2))
-        key = (header.group(3) or "").strip("'\"")
-        kind = "header"
-        return Line(no, indent, kind, lead if key else max(dash, indent), dash, key, text=stripped)
-    found = _KEY.match(raw)
-    if found:
-        col = len(found.group(1)) + len(found.group(2))
-        key = found.group(3).strip().strip("'\"")
-        value = raw[found.end() :].strip()
-        return Line(no, indent, "key", col, dash, key, value, stripped)
+    lead = _LEAD.match(raw)
+    assert lead is not None  # the pattern matches the empty string
+    start = lead.end()
+    split = _key_split(raw, start)
+    key, rest = ("", raw[start:].strip()) if split is None else split
+    sign = _SIGN.fullmatch(rest)
+    if sign and (key or lead.group(2)):
+        col = start if key else max(dash, indent)
+        return Line(no, indent, "header", col, dash, key, sign.group(1), stripped)
+    if split is not None:
+        return Line(no, indent, "key", start, dash, key, rest, stripped)
     item = _ITEM.match(raw)
     if item:
         return Line(no, indent, "item", len(item.group(0)), dash, text=stripped)
@@ -104,8 +129,7 @@ def scan(lines: list[str]) -> tuple[list[Line], list[Problem]]:
 
 def _block_end(header: Line, inner: int | None, line: Line) -> Problem | None:
     """The line after a `|` block, if it shows the block's text was meant to go on."""
-    sign = header.text.split(":")[-1].strip()[:1] if header.key else "|"
-    sign = sign if sign in "|>" else "|"
+    sign = header.value  # `|` or `>`
     owner = f"nøkkelen «{header.key}»" if header.key else "«-»"
     if line.kind == "comment":
         return None
@@ -201,9 +225,7 @@ def _misindented(lines: list[Line], line: Line) -> Problem | None:
     return _misplaced(line, levels or keys, what)
 
 
-def explain(
-    lines: list[str], problem: str, context: str, line: int, context_line: int
-) -> Problem | None:
+def explain(lines: list[str], problem: str, line: int, context_line: int) -> Problem | None:
     """The first indentation mistake behind the parser's error at `line`, if it is one."""
     upto = max(line, context_line)
     scanned, problems = scan(lines[:upto])

@@ -311,7 +311,7 @@ def _indentation(exc: yaml.MarkedYAMLError, lines: list[str], line: int) -> Load
     from .indentation import explain  # only a file that does not parse needs it
 
     context = exc.context_mark.line + 1 if exc.context_mark else 0
-    found = explain(lines, exc.problem or "", exc.context or "", line, context)
+    found = explain(lines, exc.problem or "", line, context)
     if found is None:
         return None
     return _fail(found.line, found.col, "yaml-syntax", found.message)
