@@ -202,6 +202,55 @@ def _message(err: ErrorDetails, root: type[BaseModel], suggest: bool = True) -> 
     return "invalid-value", f"ugyldig verdi «{_show(value)}»."
 
 
+_BLOCK_END = re.compile(r":\s*([|>])[-+1-9]{0,2}\s*(?:#.*)?\Z")
+
+
+class _EmptyBlocks:
+    """Hints for unknown keys that follow an empty `|` block: they are the block's text.
+
+    Lines and key orders are worked out once per file and per group, as one line may
+    hold thousands of unknown keys.
+    """
+
+    def __init__(self, loaded: Loaded):
+        self.loaded = loaded
+        self.lines: list[str] | None = None
+        self.before: dict[tuple[str | int, ...], dict[str, str]] = {}
+
+    def hint(self, loc: tuple[str | int, ...], line: int) -> str:
+        parent_loc = loc[:-1]
+        if parent_loc not in self.before:
+            self.before[parent_loc] = self._previous_keys(parent_loc)
+        before = self.before[parent_loc].get(str(loc[-1]))
+        if before is None:
+            return ""
+        at = self.loaded.key_positions.get(parent_loc + (before,))
+        if self.lines is None:
+            self.lines = self.loaded.source.splitlines()
+        if at is None or not at[0] < line <= len(self.lines):
+            return ""
+        sign = _BLOCK_END.search(self.lines[at[0] - 1])
+        if sign is None:
+            return ""
+        return (
+            f" Er linjen teksten under «{before}: {sign.group(1)}» på linje {at[0]}, må den ha "
+            f"mer innrykk enn «{before}»."
+        )
+
+    def _previous_keys(self, parent_loc: tuple[str | int, ...]) -> dict[str, str]:
+        """key -> the key before it, where that one holds an empty text."""
+        parent: Any = self.loaded.data
+        for part in parent_loc:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                return {}
+        if not isinstance(parent, dict):
+            return {}
+        keys = list(parent)
+        return {k: p for p, k in zip(keys, keys[1:], strict=False) if parent[p] == ""}
+
+
 def from_validation_error(
     exc: ValidationError, loaded: Loaded, root: type[BaseModel], file: str
 ) -> list[Diagnostic]:
@@ -213,6 +262,7 @@ def from_validation_error(
     commented = {
         w.path: w.message.partition(": ")[2] for w in loaded.warnings if w.code == "comment-value"
     }
+    blocks = _EmptyBlocks(loaded)
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         path = format_path(loc)
@@ -224,6 +274,7 @@ def from_validation_error(
             message += " " + commented[path][:1].upper() + commented[path][1:]
         if err["type"] == "extra_forbidden":
             line, col = loaded.where(loc, key=True)
+            message += blocks.hint(loc, line)
         elif err["type"] == "missing":
             line, col = loaded.where(loc[:-1])
         else:

@@ -85,3 +85,22 @@ def test_an_empty_required_value_read_as_a_comment_says_why(tmp_path):
         "er tom og må fylles ut. YAML leser alt fra # som en kommentar, så «#1» forsvinner. "
         'Sett verdien i anførselstegn: `short_name: "#1"`.'
     )
+
+
+@pytest.mark.parametrize(
+    ("block", "hinted"),
+    [
+        ("    a2: |\n    Vedtatt: i 2023.\n", True),
+        ("    a2: >-\n\n    Vedtatt: i 2023.\n", True),
+        ("    a2: |\n      Tekst.\n    Vedtatt: i 2023.\n", False),
+        ('    a2: ""\n    Vedtatt: i 2023.\n', False),
+        ("    a2:\n    Vedtatt: i 2023.\n", False),
+    ],
+)
+def test_an_unknown_key_after_an_empty_block_is_named_as_its_text(tmp_path, block, hinted):
+    old = "    a2: |\n      Vedtatt av kommunestyret i 2023.\n"
+    [d] = errors(tmp_path, old, block)
+    assert (d.code, d.path) == ("unknown-key", "steps.step1.Vedtatt")
+    sign = block.split(": ", 1)[1][0]
+    hint = f"Er linjen teksten under «a2: {sign}» på linje 14, må den ha mer innrykk enn «a2»."
+    assert d.message.endswith(hint) == hinted
