@@ -105,8 +105,24 @@ def scan(lines: list[str]) -> tuple[list[Line], list[Problem]]:
     out: list[Line] = []
     problems: list[Problem] = []
     block: tuple[Line, int | None] | None = None  # the header and the text's indent
+    # A comment with less indent than the text ends the block; text after it is lost.
+    ended_by: tuple[Line, int, Line] | None = None
     for no, raw in enumerate(lines, 1):
         line = _classify(no, raw)
+        if ended_by is not None and line.kind not in ("blank", "comment"):
+            opened, depth, comment = ended_by
+            ended_by = None
+            if line.kind == "text" and line.indent >= depth:
+                problems.append(
+                    Problem(
+                        comment.no,
+                        comment.indent + 1,
+                        f"kommentaren har mindre innrykk enn teksten under `{opened.value}` på "
+                        f"linje {opened.no}, og avslutter den, så teksten etter kommentaren "
+                        f"passer ikke. Gi kommentaren minst {depth} mellomrom innrykk, eller "
+                        "fjern den.",
+                    )
+                )
         if block is not None and line.kind != "blank":
             header, inner = block
             if inner is None and line.indent > header.col:
@@ -116,6 +132,8 @@ def scan(lines: list[str]) -> tuple[list[Line], list[Problem]]:
                 line.kind = "block"
             else:
                 block = None
+                if line.kind == "comment" and inner is not None:
+                    ended_by = (header, inner, line)
                 problem = _block_end(header, inner, line)
                 if problem:
                     problems.append(problem)

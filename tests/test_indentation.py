@@ -186,6 +186,11 @@ MORE = {
         (4, 4),
         "linjen har 3 mellomrom innrykk, linjene med «- » over har 4.",
     ),
+    "comment-inside-a-block-with-less-indent": (
+        "a: |\n    x\n  # kommentar\n    y\n",
+        (3, 3),
+        "kommentaren har mindre innrykk enn teksten under `|` på linje 1, og avslutter den",
+    ),
     "crlf-line-ends": (
         "member:\r\n  name: A\r\n   short_name: B\r\n",
         (3, 4),
