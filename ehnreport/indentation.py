@@ -265,15 +265,31 @@ def explain(lines: list[str], problem: str, line: int, context_line: int) -> Pro
 
 
 def _spaceless(lines: list[Line], here: Line) -> Problem | None:
-    """`name:A` above `here`: a key without a blank after its colon."""
+    """`name:A` above `here`: a key without a blank after its colon.
+
+    The lines after such a key read as more of its text, so the parser may stop some
+    lines later: walk back over them to the line where that text began.
+    """
     for line in reversed(lines[: here.no]):
         if line.kind in ("blank", "comment"):
             continue
-        found = _NO_SPACE.fullmatch(line.text)
-        if line.kind == "text" and found:
-            return _no_space(line, found)
-        if line is not here:
+        found = _spaceless_key(line)
+        if found:
+            return found
+        if line.kind != "text" and line is not here:
             return None
+    return None
+
+
+def _spaceless_key(line: Line) -> Problem | None:
+    """The problem of `line` if it is `name:A` or `- name:A`."""
+    if line.kind == "text":
+        found = _NO_SPACE.fullmatch(line.text)
+        return _no_space(line, found, line.indent) if found else None
+    if line.kind == "item" and line.dash >= 0:
+        rest = line.text.lstrip("- ")
+        found = _NO_SPACE.fullmatch(rest)
+        return _no_space(line, found, line.indent + len(line.text) - len(rest)) if found else None
     return None
 
 
@@ -281,9 +297,9 @@ def _continued(lines: list[Line], here: Line) -> Problem | None:
     """A line without a colon under a key: more of its text, or a numbered list."""
     if here.kind != "text":
         return None
-    spaceless = _NO_SPACE.fullmatch(here.text)
+    spaceless = _spaceless_key(here)
     if spaceless:
-        return _no_space(here, spaceless)
+        return spaceless
     after = next((ln for ln in lines[here.no :] if ln.kind not in ("blank", "comment")), None)
     word = here.text.split()[0].rstrip(":")
     if after is not None and after.indent > here.indent and after.kind in ("key", "item"):
@@ -314,10 +330,10 @@ def _continued(lines: list[Line], here: Line) -> Problem | None:
     )
 
 
-def _no_space(line: Line, found: re.Match[str]) -> Problem:
+def _no_space(line: Line, found: re.Match[str], start: int) -> Problem:
     key, value = found.group(2), found.group(3)
     return Problem(
         line.no,
-        line.indent + len(key) + 2,
+        start + len(key) + 2,
         f"det mangler et mellomrom etter kolonet i «{key}:{value}». Skriv `{key}: {value}`.",
     )

@@ -191,6 +191,16 @@ MORE = {
         (3, 3),
         "kommentaren har mindre innrykk enn teksten under `|` på linje 1, og avslutter den",
     ),
+    "list-item-without-space-after-colon": (
+        "l:\n  - name:Transport\n    count: 1\n",
+        (2, 10),
+        "det mangler et mellomrom etter kolonet i «name:Transport». Skriv `name: Transport`.",
+    ),
+    "block-sign-without-space-found-lines-later": (
+        "a:\n  a1:|\n    Tekst her\n    mer tekst\n  a2: x\n",
+        (2, 6),
+        "det mangler et mellomrom etter kolonet i «a1:|». Skriv `a1: |`.",
+    ),
     "crlf-line-ends": (
         "member:\r\n  name: A\r\n   short_name: B\r\n",
         (3, 4),
@@ -207,3 +217,42 @@ def test_more_mistakes_are_located_and_plain(name):
     d = exc.value.diagnostic
     assert (d.line, d.column, d.code) == (line, col, "yaml-syntax"), d.message
     assert sentence in d.message
+
+
+def _variants():
+    """The example with one line's indent, colon or dash changed: 600 fixed variants."""
+    import random
+
+    from .conftest import ROOT
+
+    lines = (ROOT / "examples" / "ntnu-2024.yaml").read_text(encoding="utf-8").split("\n")
+    rng = random.Random(2024)
+    for _ in range(600):
+        changed = list(lines)
+        i = rng.randrange(len(changed))
+        line = changed[i]
+        how = rng.randrange(4)
+        if how == 0:
+            changed[i] = " " * rng.randint(1, 3) + line
+        elif how == 1:
+            changed[i] = line[rng.randint(1, 3) :] if line.startswith("   ") else line
+        elif how == 2:
+            changed[i] = line.replace(": ", ":", 1)
+        else:
+            changed[i] = line.replace("- ", "", 1).replace(": |", ":", 1)
+        yield "\n".join(changed)
+
+
+def test_changed_indentation_never_crashes_and_never_speaks_english():
+    """Every variant loads or fails with a located Norwegian sentence, never a crash."""
+    english = re.compile(r"\b(found|expected|mapping|while|scanning|token|stream)\b")
+    failed = 0
+    for text in _variants():
+        try:
+            load_text(text)
+        except LoadError as exc:
+            failed += 1
+            d = exc.diagnostic
+            assert not english.search(d.message), d.message
+            assert 1 <= d.line <= text.count("\n") + 2
+    assert failed > 50  # the variants do reach the parser's errors
