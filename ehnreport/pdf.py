@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from .errors import BuildError
+from .pdftags import finish_tags
 
 
 @contextmanager
@@ -153,6 +154,8 @@ def print_pdf(
                 pdf_identifier=identifier,
                 pdf_tags=True,
             )
+            if data is not None:  # complete what WeasyPrint leaves out of the tags
+                data = finish_tags(data)
     except Exception as exc:  # WeasyPrint's errors have no common base class
         raise BuildError(
             f"PDF-en kunne ikke lages: {type(exc).__name__}: {exc}. "

@@ -1,0 +1,150 @@
+"""Accessibility of the built report: the PDF's structure tree (PDF/UA-1 rules a machine
+can check) and the HTML's keyboard and small-screen promises (WCAG 2.1 AA).
+
+The example is printed once for the module. The structure tree is read with pikepdf.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+import pytest
+from typer.testing import CliRunner
+
+from ehnreport.cli import app
+from ehnreport.pdftags import finish_tags
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "ntnu-2024.yaml"
+
+runner = CliRunner()
+
+
+def _build(out: Path, *flags: str) -> None:
+    result = runner.invoke(
+        app,
+        ["build", *flags, "-o", str(out), str(EXAMPLE)],
+        catch_exceptions=False,
+        env={"GITHUB_ACTIONS": ""},
+    )
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def ntnu_pdf(tmp_path_factory: pytest.TempPathFactory) -> pikepdf.Pdf:
+    out = tmp_path_factory.mktemp("a11y-pdf")
+    _build(out, "--pdf")
+    return pikepdf.open(out / "ntnu-2024.pdf")
+
+
+@pytest.fixture(scope="module")
+def ntnu_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = tmp_path_factory.mktemp("a11y-html")
+    _build(out, "--html")
+    return (out / "ntnu-2024.html").read_text(encoding="utf-8")
+
+
+# -- reading the structure tree ------------------------------------------------------
+
+
+def tag(element: pikepdf.Dictionary) -> str:
+    return str(element.get("/S", ""))[1:]
+
+
+def kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    k = element.get("/K")
+    if k is None:
+        return []
+    items = list(k) if isinstance(k, pikepdf.Array) else [k]
+    return [x for x in items if isinstance(x, pikepdf.Dictionary) and "/S" in x]
+
+
+def walk(
+    element: pikepdf.Dictionary, parents: tuple[str, ...] = ()
+) -> Iterator[tuple[pikepdf.Dictionary, tuple[str, ...]]]:
+    """Every element under `element` with the tags of its ancestors, nearest last."""
+    for kid in kids(element):
+        yield kid, parents
+        yield from walk(kid, (*parents, tag(kid)))
+
+
+def elements(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, tuple[str, ...]]]:
+    return list(walk(pdf.Root.StructTreeRoot))
+
+
+# -- the PDF's structure tree --------------------------------------------------------
+
+
+def test_list_items_sit_only_in_lists(ntnu_pdf: pikepdf.Pdf) -> None:
+    for element, parents in elements(ntnu_pdf):
+        if tag(element) == "LI":
+            assert parents[-1] == "L", parents
+
+
+def test_definition_lists_pair_each_term_with_its_description(ntnu_pdf: pikepdf.Pdf) -> None:
+    # A <dt>/<dd> pair is one list item: the term its label, the description its body.
+    cards = [e for e, _ in elements(ntnu_pdf) if tag(e) == "Art"]
+    assert len(cards) == 4
+    for card in cards:
+        lists = [e for e, _ in walk(card) if tag(e) == "L"]
+        assert len(lists) == 1
+        items = kids(lists[0])
+        assert [[tag(k) for k in kids(i)] for i in items] == [["Lbl", "LBody"]] * 5
+
+
+def test_table_header_cells_have_a_scope(ntnu_pdf: pikepdf.Pdf) -> None:
+    scopes: dict[str, set[str]] = {"THead": set(), "TBody": set()}
+    count = 0
+    for element, parents in elements(ntnu_pdf):
+        if tag(element) != "TH":
+            continue
+        count += 1
+        scope = str(element.A.get("/Scope", ""))
+        assert scope in ("/Column", "/Row"), parents
+        scopes[parents[-2]].add(scope)
+    assert count > 20
+    assert scopes == {"THead": {"/Column"}, "TBody": {"/Row"}}
+
+
+def test_every_id_is_in_the_id_tree(ntnu_pdf: pikepdf.Pdf) -> None:
+    tree = ntnu_pdf.Root.StructTreeRoot
+    with_id = {bytes(e.ID): e for e, _ in elements(ntnu_pdf) if "/ID" in e}
+    assert with_id
+    names = tree.IDTree.Names
+    keys = [bytes(names[i]) for i in range(0, len(names), 2)]
+    assert keys == sorted(keys) and set(keys) == set(with_id)
+    for i in range(0, len(names), 2):
+        assert names[i + 1].objgen == with_id[bytes(names[i])].objgen
+    # Data cells point at header cells that exist.
+    for element, _ in elements(ntnu_pdf):
+        if tag(element) == "TD":
+            for ref in element.A.get("/Headers", []):
+                assert bytes(ref) in with_id
+
+
+def test_running_footer_is_an_artifact(ntnu_pdf: pikepdf.Pdf) -> None:
+    reachable = {e.objgen for e, _ in elements(ntnu_pdf)}
+    nums = ntnu_pdf.Root.StructTreeRoot.ParentTree.Nums
+    for i in range(0, len(nums), 2):
+        owners = nums[i + 1]
+        for owner in owners if isinstance(owners, pikepdf.Array) else [owners]:
+            # Every marked content belongs to an element of the tree, or to none.
+            assert owner is None or owner.objgen in reachable
+    for number, page in enumerate(ntnu_pdf.pages, start=1):
+        content = page.Contents.read_bytes()
+        footers = content.count(b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC")
+        if number <= 3 or number == len(ntnu_pdf.pages):  # cover, EHN's pages, back page
+            assert footers == 0, number
+        else:
+            assert footers >= 1, number
+
+
+def test_finishing_is_reproducible_and_leaves_untagged_files_alone(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(buffer)
+    assert finish_tags(buffer.getvalue()) == buffer.getvalue()
