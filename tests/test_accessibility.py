@@ -7,6 +7,9 @@ The example is printed once for the module. The structure tree is read with pike
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,6 +87,13 @@ def test_list_items_sit_only_in_lists(ntnu_pdf: pikepdf.Pdf) -> None:
             assert parents[-1] == "L", parents
 
 
+def test_lists_hold_only_list_items(ntnu_pdf: pikepdf.Pdf) -> None:
+    # The theme chips of 2.A.3 included: no whitespace text between the items.
+    for element, parents in elements(ntnu_pdf):
+        if tag(element) == "L":
+            assert {tag(k) for k in kids(element)} <= {"LI", "L", "Caption"}, parents
+
+
 def test_definition_lists_pair_each_term_with_its_description(ntnu_pdf: pikepdf.Pdf) -> None:
     # A <dt>/<dd> pair is one list item: the term its label, the description its body.
     cards = [e for e, _ in elements(ntnu_pdf) if tag(e) == "Art"]
@@ -148,3 +158,33 @@ def test_finishing_is_reproducible_and_leaves_untagged_files_alone(tmp_path: Pat
         pdf.add_blank_page()
         pdf.save(buffer)
     assert finish_tags(buffer.getvalue()) == buffer.getvalue()
+
+
+# -- text that extractors can read ----------------------------------------------------
+
+
+def stylesheets(page: str) -> str:
+    return "\n".join(re.findall(r"<style[^>]*>(.*?)</style>", page, flags=re.DOTALL))
+
+
+def test_letter_spacing_keeps_words_together(ntnu_html: str) -> None:
+    # With more than about 0.05em between letters, pdftotext and copy-and-paste read
+    # "T R I N N 2"; the uppercase labels are tracked by at most 0.04em.
+    spacings = re.findall(r"letter-spacing:\s*([-\d.]+)(em|rem|pt|px)?", stylesheets(ntnu_html))
+    assert spacings
+    for value, unit in spacings:
+        assert float(value) <= 0.04 and unit in ("em", ""), (value, unit)
+
+
+def test_pdf_text_has_no_letter_spaced_words(ntnu_pdf: pikepdf.Pdf) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(
+        ["pdftotext", ntnu_pdf.filename, "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert re.search(r"(?:\b\w ){3,}\w\b", text) is None
+    for words in ("TRINN 2", "PRIORITERT RISIKO 1 AV 4", "RAPPORT TIL ETISK HANDEL NORGE"):
+        assert words in text

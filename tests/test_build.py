@@ -469,7 +469,7 @@ def ntnu_pages(ntnu_pdf: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(ntnu_pdf).pages]
 
 
-FOOTER = re.compile(r"\|\s*NTNU\s*\|\s*(\d+)\s*$")
+FOOTER = re.compile(r"\bNTNU\s*\|\s*(\d+)\s*$")
 
 
 def _squash(text: str) -> str:
