@@ -188,3 +188,12 @@ def test_pdf_text_has_no_letter_spaced_words(ntnu_pdf: pikepdf.Pdf) -> None:
     assert re.search(r"(?:\b\w ){3,}\w\b", text) is None
     for words in ("TRINN 2", "PRIORITERT RISIKO 1 AV 4", "RAPPORT TIL ETISK HANDEL NORGE"):
         assert words in text
+
+
+# -- the HTML ------------------------------------------------------------------------
+
+
+def test_labels_end_with_a_colon_as_norwegian_writes_it(ntnu_html: str) -> None:
+    # "Mål:", "Status:" – no space before the colon.
+    assert " :</dt>" not in ntnu_html
+    assert "<dt>Mål:</dt>" in ntnu_html and "<dt>Status:</dt>" in ntnu_html
