@@ -197,3 +197,10 @@ def test_labels_end_with_a_colon_as_norwegian_writes_it(ntnu_html: str) -> None:
     # "Mål:", "Status:" – no space before the colon.
     assert " :</dt>" not in ntnu_html
     assert "<dt>Mål:</dt>" in ntnu_html and "<dt>Status:</dt>" in ntnu_html
+
+
+def test_card_fields_with_the_same_label_have_short_names(ntnu_html: str) -> None:
+    card = ntnu_html.split('<article class="card" id="kort-1"', 1)[1].split("</article>", 1)[0]
+    names = re.findall(r'<dt><span class="card-field-name">([^<]+)</span> ([^<]+):</dt>', card)
+    assert [n for n, _ in names] == ["Tiltak", "Resultater og planer"]
+    assert names[0][1] == names[1][1]  # the form's own wording, printed twice
