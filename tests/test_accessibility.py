@@ -204,3 +204,23 @@ def test_card_fields_with_the_same_label_have_short_names(ntnu_html: str) -> Non
     names = re.findall(r'<dt><span class="card-field-name">([^<]+)</span> ([^<]+):</dt>', card)
     assert [n for n, _ in names] == ["Tiltak", "Resultater og planer"]
     assert names[0][1] == names[1][1]  # the form's own wording, printed twice
+
+
+def test_table_scroll_boxes_are_named_keyboard_regions(ntnu_html: str) -> None:
+    boxes = re.findall(r'<div class="table-wrap"([^>]*)>\s*<table', ntnu_html)
+    assert len(boxes) == ntnu_html.count("<table")
+    names = []
+    for attrs in boxes:
+        assert 'role="region"' in attrs and 'tabindex="0"' in attrs, attrs
+        label = re.search(r'aria-label="([^"]+)"', attrs)
+        labelledby = re.search(r'aria-labelledby="([^"]+)"', attrs)
+        if label:
+            names.append(label.group(1))
+        else:
+            assert labelledby, attrs
+            caption = re.search(rf'<caption id="{labelledby.group(1)}">(.*?)</caption>', ntnu_html)
+            assert caption, labelledby.group(1)
+            names.append(caption.group(1))
+    assert len(set(names)) == len(names), names  # each box has its own name
+    assert "2.A.2 Etiske/sosiale krav i anskaffelsesprosessen" in names
+    assert "Egenrapportering av leverandører" in names and "Revisjon" in names
