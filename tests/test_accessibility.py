@@ -224,3 +224,18 @@ def test_table_scroll_boxes_are_named_keyboard_regions(ntnu_html: str) -> None:
     assert len(set(names)) == len(names), names  # each box has its own name
     assert "2.A.2 Etiske/sosiale krav i anskaffelsesprosessen" in names
     assert "Egenrapportering av leverandører" in names and "Revisjon" in names
+
+
+def test_skip_link_comes_first_and_leads_to_the_main_content(ntnu_html: str) -> None:
+    body = ntnu_html.split("<body", 1)[1].split(">", 1)[1]
+    assert body.lstrip().startswith('<a class="skip-link" href="#rapport">Gå til rapporten</a>')
+    assert '<main id="rapport">' in ntnu_html
+    css = stylesheets(ntnu_html)
+    assert ".skip-link:focus" in css  # visible when it has focus
+    assert re.search(r"@media print \{[^@]*\.skip-link \{ display: none; \}", css)
+
+
+def test_skip_link_is_not_in_the_pdf(ntnu_pdf: pikepdf.Pdf) -> None:
+    first = ntnu_pdf.pages[0]
+    targets = [str(a.get("/Dest", "")) for a in first.obj.get("/Annots", [])]
+    assert "rapport" not in targets
