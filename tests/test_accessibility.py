@@ -105,6 +105,24 @@ def test_definition_lists_pair_each_term_with_its_description(ntnu_pdf: pikepdf.
         assert [[tag(k) for k in kids(i)] for i in items] == [["Lbl", "LBody"]] * 5
 
 
+def test_no_link_inside_a_link(ntnu_pdf: pikepdf.Pdf) -> None:
+    links = [parents for e, parents in elements(ntnu_pdf) if tag(e) == "Link"]
+    assert len(links) > 25
+    for parents in links:
+        assert "Link" not in parents, parents
+
+
+def test_contents_page_numbers_stand_outside_the_links(ntnu_html: str) -> None:
+    contents = ntnu_html.split('<nav class="contents"', 1)[1].split("</nav>", 1)[0]
+    entries = re.findall(r'<a href="(#[^"]+)">.*?</a>(<span class="toc-page"[^>]*>)?', contents)
+    assert len(entries) == contents.count("<a ") > 20
+    for href, page in entries:
+        assert page == f'<span class="toc-page" data-target="{href}">', href
+    css = stylesheets(ntnu_html)
+    assert "target-counter(attr(data-target), page)" in css
+    assert "::after" not in css.split(".toc", 1)[1].split("/* ---------- foreword", 1)[0]
+
+
 def test_table_header_cells_have_a_scope(ntnu_pdf: pikepdf.Pdf) -> None:
     scopes: dict[str, set[str]] = {"THead": set(), "TBody": set()}
     count = 0
