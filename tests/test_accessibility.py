@@ -257,3 +257,54 @@ def test_skip_link_is_not_in_the_pdf(ntnu_pdf: pikepdf.Pdf) -> None:
     first = ntnu_pdf.pages[0]
     targets = [str(a.get("/Dest", "")) for a in first.obj.get("/Annots", [])]
     assert "rapport" not in targets
+
+
+# -- layout rules ----------------------------------------------------------------------
+
+
+def rules(css: str, selector: str) -> str:
+    """The declarations of every rule whose selector list contains `selector`."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    found = [
+        body
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+        if selector in [s.strip() for s in selectors.split(",")]
+    ]
+    assert found, selector
+    return ";".join(found)
+
+
+def test_headings_labels_and_captions_keep_with_what_follows(ntnu_html: str) -> None:
+    css = stylesheets(ntnu_html)
+    for selector in ("h4", "dt", "caption", ".subheading", ".question-label", ".card-kicker"):
+        assert "break-after: avoid" in rules(css, selector), selector
+
+
+def test_number_columns_are_as_narrow_as_their_content(ntnu_html: str) -> None:
+    css = stylesheets(ntnu_html)
+    nr = rules(css, ".col-nr")
+    assert "width: 1%" in nr and "white-space: nowrap" in nr
+    # No wider rule of a table reaches the number column.
+    assert '.deviations th[scope="col"] {' not in css
+    # The 4.A.2 tables share one column grid.
+    counts = rules(css, ".counts")
+    assert "table-layout: fixed" in counts and "width: 60%" in counts
+    assert "width: 11rem" in rules(css, ".counts th:first-child")
+
+
+def test_footer_reads_member_and_page_without_a_leading_bar(ntnu_pdf: pikepdf.Pdf) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(ntnu_pdf.filename)
+    for number in (4, 5, 17):
+        last = reader.pages[number - 1].extract_text().rstrip().splitlines()[-1]
+        assert re.sub(r"\s+", " ", last) == f"NTNU | {number}", last
+
+
+def test_wide_tables_show_focus_and_a_scroll_hint_on_narrow_screens(ntnu_html: str) -> None:
+    screen = ntnu_html.split('<style media="screen">', 1)[1].split("</style>", 1)[0]
+    assert "outline: 2px solid" in rules(screen, ".table-wrap:focus")
+    narrow = screen.split("@media (max-width: 40rem)", 1)[1]
+    assert "rull sideveis" in narrow and "overflow-x: auto" in rules(screen, ".table-wrap")
+    assert "hyphens: auto" in narrow
+    assert "overflow-wrap: break-word" in rules(screen, "h2")
