@@ -11,7 +11,9 @@ WeasyPrint tags the PDF from the HTML, and four things come out short of PDF/UA-
 - header cells carry an `/ID`, which data cells point to with `/Headers`, but there is
   no `/IDTree` to look the IDs up in; it is added;
 - the running footer's text is tagged as content of structure elements that are in
-  no tree (Kozea/WeasyPrint#1836); it is marked as a pagination artifact instead.
+  no tree (Kozea/WeasyPrint#1836); it is marked as a pagination artifact instead;
+- every run of text has its own `Span`, thousands of them for the contents' leader
+  dots; under a `NonStruct` the text is held directly.
 
 The file stays reproducible: the same input bytes give the same output bytes (the
 first file identifier is kept, the second one is a hash of the content), and the XMP
@@ -44,6 +46,7 @@ def finish_tags(data: bytes) -> bytes:
         _id_tree(pdf, tree, elements)
         reachable = {e.objgen for e in elements if e.is_indirect}
         _footer_artifacts(pdf, tree, reachable)
+        _merge_bare_spans(pdf, tree, elements)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
@@ -152,6 +155,66 @@ def _id_tree(pdf: pikepdf.Pdf, tree: Dictionary, elements: list[Dictionary]) -> 
         names.append(pikepdf.String(key))
         names.append(named[key])
     tree.IDTree = pdf.make_indirect(Dictionary(Names=names))
+
+
+def _merge_bare_spans(pdf: pikepdf.Pdf, tree: Dictionary, elements: list[Dictionary]) -> None:
+    """Hold the text of a `NonStruct` directly rather than one `Span` per piece of text.
+
+    WeasyPrint wraps every run of text in its own `Span`. Under a `NonStruct` (an
+    anonymous box, or generated content such as the contents' leader dots, one run per
+    dot) these spans carry nothing a reader needs, and there can be thousands. A span
+    with no attributes, holding only marked content on its parent's page, is replaced by
+    that content, and the parent tree points the content at the parent.
+    """
+    parent_tree = tree.get("/ParentTree")
+    if not isinstance(parent_tree, Dictionary) or "/Nums" not in parent_tree:
+        return
+    nums = parent_tree.Nums
+    by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
+    marked_on: dict[tuple[int, int], Array] = {}
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        owners = by_key.get(int(key)) if key is not None else None
+        if isinstance(owners, Array):
+            marked_on[page.obj.objgen] = owners
+    for element in elements:
+        kids = element.get("/K")
+        on = element.get("/Pg")
+        if _tag(element) != "/NonStruct" or not isinstance(kids, Array) or on is None:
+            continue
+        owners = marked_on.get(on.objgen)
+        if owners is None or not len(kids):
+            continue
+        mcids: list[int] = []
+        for kid in kids:
+            content = _bare_span_content(kid, on)
+            if content is None:
+                break
+            mcids.extend(content)
+        else:
+            if any(mcid >= len(owners) for mcid in mcids):
+                continue
+            element.K = Array(mcids)
+            for mcid in mcids:
+                owners[mcid] = element
+
+
+_SPAN_KEYS = {"/Type", "/S", "/P", "/K", "/Pg"}
+
+
+def _bare_span_content(kid: pikepdf.Object, page: pikepdf.Object) -> list[int] | None:
+    """The MCIDs of a `Span` that holds nothing else, on `page`; None for any other kid."""
+    if not isinstance(kid, Dictionary) or _tag(kid) != "/Span":
+        return None
+    if set(kid.keys()) - _SPAN_KEYS:
+        return None
+    kid_page = kid.get("/Pg")
+    if kid_page is None or kid_page.objgen != page.objgen:
+        return None
+    content = kid.get("/K")
+    items: list[object] = list(content) if isinstance(content, Array) else [content]
+    mcids = [i for i in items if isinstance(i, int)]
+    return mcids if mcids and len(mcids) == len(items) else None
 
 
 def _footer_artifacts(pdf: pikepdf.Pdf, tree: Dictionary, reachable: set[tuple[int, int]]) -> None:

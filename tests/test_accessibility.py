@@ -170,6 +170,36 @@ def test_running_footer_is_an_artifact(ntnu_pdf: pikepdf.Pdf) -> None:
             assert footers >= 1, number
 
 
+def test_parent_tree_points_each_marked_content_at_the_element_holding_it(
+    ntnu_pdf: pikepdf.Pdf,
+) -> None:
+    nums = ntnu_pdf.Root.StructTreeRoot.ParentTree.Nums
+    by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    checked = 0
+    for page in ntnu_pdf.pages:
+        owners = by_key[int(page.obj.StructParents)]
+        for mcid, owner in enumerate(owners):
+            if owner is None:
+                continue
+            held = owner.K if isinstance(owner.K, pikepdf.Array) else [owner.K]
+            assert mcid in [int(k) for k in held if isinstance(k, int)], (page.index, mcid)
+            assert owner.Pg.objgen == page.obj.objgen
+            checked += 1
+    assert checked > 1000
+
+
+def test_text_runs_are_not_one_element_each(ntnu_pdf: pikepdf.Pdf) -> None:
+    # WeasyPrint gives every run of text a Span, one per leader dot in the contents;
+    # under a NonStruct the text is held directly, which keeps the tree small.
+    contents = next(
+        e
+        for e, _ in elements(ntnu_pdf)
+        if tag(e) == "L" and any(tag(x) == "Link" for x, _ in walk(e))
+    )
+    assert sum(1 for _ in walk(contents)) < 250
+    assert len(elements(ntnu_pdf)) < 2000
+
+
 def test_finishing_is_reproducible_and_leaves_untagged_files_alone(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     with pikepdf.new() as pdf:
