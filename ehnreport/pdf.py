@@ -153,9 +153,8 @@ def print_pdf(
                 pdf_variant=variant,
                 pdf_identifier=identifier,
                 pdf_tags=True,
+                finisher=finish_tags,  # completes what WeasyPrint leaves out of the tags
             )
-            if data is not None:  # complete what WeasyPrint leaves out of the tags
-                data = finish_tags(data)
     except Exception as exc:  # WeasyPrint's errors have no common base class
         raise BuildError(
             f"PDF-en kunne ikke lages: {type(exc).__name__}: {exc}. "
