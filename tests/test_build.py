@@ -182,7 +182,7 @@ def test_goals_show_status_words_and_free_text_status(ntnu_html: str) -> None:
     assert '<span class="status status-utgar">Utgår</span>' in ntnu_html
     # NTNU's third goal has no status word: its comment is the status.
     third = ntnu_html.split('<span class="goal-number" aria-hidden="true">3</span>', 1)[1]
-    status = third.split("<dt>Status :</dt>", 1)[1].split("</dd>", 1)[0]
+    status = third.split("<dt>Status:</dt>", 1)[1].split("</dd>", 1)[0]
     assert 'class="status ' not in status and "Etablert gruppe" in status
 
 
@@ -204,9 +204,12 @@ def test_empty_deviation_table_prints_one_numbered_row(ntnu_html: str) -> None:
 def test_cards_print_the_measures_label_twice(ntnu_html: str) -> None:
     card = ntnu_html.split('<article class="card" id="kort-1"', 1)[1].split("</article>", 1)[0]
     label = htmllib.escape(form.CARD_FIELDS["measures"], quote=False)
-    assert card.count(f"<dt>{label} :</dt>") == 2
+    assert card.count(f" {label}:</dt>") == 2
+    # A short name above the shared label tells the two fields apart.
+    assert f'<dt><span class="card-field-name">Tiltak</span> {label}:</dt>' in card
+    assert f'<dt><span class="card-field-name">Resultater og planer</span> {label}:</dt>' in card
     for key in ("overall_goal", "status", "year_goal"):
-        assert f"<dt>{form.CARD_FIELDS[key]} :</dt>" in card
+        assert f"<dt>{form.CARD_FIELDS[key]}:</dt>" in card
     assert ntnu_html.count('<article class="card"') == 4
 
 
@@ -469,7 +472,7 @@ def ntnu_pages(ntnu_pdf: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(ntnu_pdf).pages]
 
 
-FOOTER = re.compile(r"\|\s*NTNU\s*\|\s*(\d+)\s*$")
+FOOTER = re.compile(r"\bNTNU\s*\|\s*(\d+)\s*$")
 
 
 def _squash(text: str) -> str:
@@ -569,7 +572,8 @@ def _expected_sequence() -> list[str]:
                     for card in value:
                         seq.append(card.risk)
                         for key, label in form.CARD_FIELDS.items():
-                            seq.append(f"{label} :")
+                            short = {"measures": "Tiltak", "results": "Resultater og planer"}
+                            seq += [short.get(key, ""), f"{label}:"]
                             answer(getattr(card, key))
                 elif q.kind == "counts" and value:
                     for item in value.counts:
