@@ -18,8 +18,6 @@ import sys
 import typing
 from typing import Any
 
-from .scaffold import inner_type
-
 CLI_COMMAND = "python -m ehnreport.clidoc > docs/cli.md"
 FIELDS_COMMAND = "python -m ehnreport.clidoc felt > docs/felt.md"
 
@@ -196,17 +194,22 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n\n", "<br>").replace("\n", " ")
 
 
-def field_reference() -> str:
+def field_reference(edition_id: str | None = None) -> str:
     """A Markdown list of every field of the report: key, the form's label, what to write."""
-    from .form import LABELS, STEPS
-    from .model import Steps
+    from .forms import DEFAULT, load_edition
+
+    e = load_edition(edition_id or DEFAULT)
+    lang = e.languages[0]
+
+    def t(texts: dict[str, str] | None) -> str:
+        return _cell(e.text(texts, lang))
 
     out = [
         "# Alle feltene i rapporten",
         "",
         (
-            f"<!-- Generert fra ehnreport/form.py med `{FIELDS_COMMAND}`. Ikke rediger for "
-            "hånd: en test feiler når siden ikke stemmer med skjemaet. -->"
+            f"<!-- Generert fra skjemautgaven {e.id} med `{FIELDS_COMMAND}`. Ikke rediger "
+            "for hånd: en test feiler når siden ikke stemmer med skjemaet. -->"
         ),
         "",
         (
@@ -221,38 +224,35 @@ def field_reference() -> str:
         "| Nøkkel | Ledetekst | Hva du skriver |",
         "|---|---|---|",
     ]
-    for key, label in LABELS.items():
-        shown = key.replace("goal.", "goals.current[].")
-        out.append(f"| `{shown}` | {_cell(label.label)} | {_cell(label.help)} |")
-    for step in STEPS:
-        out += ["", f"## Trinn {step.number}: {step.title}", ""]
+    for part in e.parts:
+        for q in part.questions:
+            out.append(f"| `{part.key}.{q.key}` | {t(q.label)} | {t(q.help)} |")
+        for q in part.questions:
+            if q.kind == "goals" and q.table is not None:
+                for c in q.table.columns:
+                    key = f"{part.key}.{q.key}[].{c.key}"
+                    out.append(f"| `{key}` | {t(c.label)} | {t(c.help)} |")
+    for step in e.steps:
+        out += ["", f"## Trinn {step.number}: {e.text(step.title, lang)}", ""]
         out += ["| Kode | Nøkkel | Spørsmål | Hva du skriver |", "|---|---|---|---|"]
-        model = inner_type(Steps.model_fields[step.key].annotation)
         for q in step.questions:
             key = f"steps.{step.key}.{q.key}"
-            out.append(f"| {q.code} | `{key}` | {_cell(q.label)} | {_cell(q.help)} |")
-            out += _sub_fields(key, model.model_fields[q.key].annotation)
+            out.append(f"| {q.code} | `{key}` | {t(q.label)} | {t(q.help)} |")
+            t_ = q.table
+            if t_ is None:
+                continue
+            if t_.rows_key is None:  # cards: the answer is the list
+                rows = f"{key}[]"
+            else:
+                rows = f"{key}.{t_.rows_key}"
+                out.append(f"| | `{rows}` | {t(t_.rows_label)} | {t(t_.rows_help)} |")
+                rows += "[]"
+            for c in t_.columns:
+                out.append(f"| | `{rows}.{c.key}` | {t(c.label)} | {t(c.help)} |")
+            if t_.comment_key is not None:
+                sub = f"{key}.{t_.comment_key}"
+                out.append(f"| | `{sub}` | {t(t_.comment_label)} | {t(t_.comment_help)} |")
     return "\n".join(out) + "\n"
-
-
-def _sub_fields(key: str, annotation: Any) -> list[str]:
-    """Rows for the keys inside a table, card or count list, from the models' titles."""
-    from pydantic import BaseModel
-
-    tp = inner_type(annotation)
-    if typing.get_origin(tp) is list:
-        key += "[]"
-        tp = inner_type(typing.get_args(tp)[0])
-    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
-        return []
-    rows = []
-    for name, field in tp.model_fields.items():
-        sub = f"{key}.{name}"
-        rows.append(
-            f"| | `{sub}` | {_cell(field.title or '')} | {_cell(field.description or '')} |"
-        )
-        rows += _sub_fields(sub, field.annotation)
-    return rows
 
 
 def _main(argv: list[str]) -> int:

@@ -14,7 +14,7 @@ import yaml
 
 from ehnreport.cli import app
 from ehnreport.clidoc import CLI_COMMAND, FIELDS_COMMAND, cli_reference, field_reference
-from ehnreport.form import QUESTIONS
+from ehnreport.forms import DEFAULT, load_edition
 from ehnreport.validate import check_file
 
 from .conftest import ROOT
@@ -37,8 +37,9 @@ def test_field_reference_is_fresh():
 
 def test_field_reference_lists_every_question():
     text = field_reference()
-    for q in QUESTIONS.values():
-        assert f"| {q.code} | `steps.step{q.code[0]}.{q.key}` |" in text
+    for step in load_edition(DEFAULT).steps:
+        for q in step.questions:
+            assert f"| {q.code} | `steps.{step.key}.{q.key}` |" in text
 
 
 def test_cli_reference_names_every_command_and_option():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -60,15 +61,34 @@ PREPARED_FILE = "form.json"
 
 # Editions added from --forms folders in this process: id -> edition.
 _added: dict[str, Edition] = {}
+# The folders added, also for the worker processes of `build --jobs N`: they inherit
+# the environment, not the parent's memory.
+FORMS_ENV = "EHNREPORT_FORMS"
+_read_environment = False
+
+
+def _from_environment() -> None:
+    """Add the folders named in EHNREPORT_FORMS, once per process."""
+    global _read_environment
+    if _read_environment:
+        return
+    _read_environment = True
+    for folder in filter(None, os.environ.get(FORMS_ENV, "").split(os.pathsep)):
+        try:
+            add_folder(Path(folder))
+        except EditionError:
+            pass  # the command that set the variable checked the folder and reported it
 
 
 def known_editions() -> tuple[str, ...]:
     """The ids of every edition a report may name: bundled ones, then added ones."""
+    _from_environment()
     return EDITIONS + tuple(i for i in _added if i not in EDITIONS)
 
 
 def load_edition(edition_id: str) -> Edition:
     """The edition with this id; KeyError when no bundled or added edition has it."""
+    _from_environment()
     if edition_id in _added:
         return _added[edition_id]
     if edition_id not in EDITIONS:
@@ -175,12 +195,18 @@ def add_folder(folder: Path) -> list[Edition]:
         raise EditionError(problems)
     for edition in found:
         _added[edition.id] = edition
+    folders = os.environ.get(FORMS_ENV, "").split(os.pathsep)
+    if str(folder.resolve()) not in folders:
+        os.environ[FORMS_ENV] = os.pathsep.join(filter(None, [*folders, str(folder.resolve())]))
     return found
 
 
 def reset_added() -> None:
     """Forget the editions added from folders (for tests and long-running processes)."""
+    global _read_environment
     _added.clear()
+    os.environ.pop(FORMS_ENV, None)
+    _read_environment = True
 
 
 def prepared_text(form_file: Path) -> str:

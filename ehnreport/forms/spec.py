@@ -81,6 +81,7 @@ class Table:
     layout: Literal["rows", "grouped"] = "rows"  # grouped: one small table per value
     group_by: str | None = None  # the column whose values group a grouped table
     numbered: bool = False  # a «Nr.» column first
+    narrow: bool = False  # every column but the first is narrow
     row_header: bool = False  # the first column heads its row
     empty_row: bool = False  # print one empty numbered row when there are none
     css: str = ""  # the table's class in the HTML
@@ -113,10 +114,11 @@ class Question:
     max_length: int | None = None
     max_items: int | None = None  # for list and goals
     default: str | None = None
-    long: bool = False  # written as a `|` block in a new report
     subheading: Texts | None = None  # printed above the question
     note: str | None = None  # prose template under the subheading
     always_shown: bool = False  # printed (empty) even when unanswered
+    placeholder: Texts | None = None  # what `init` writes here; left in, it is warned
+    quoted: bool = False  # printed inside « »: an answer that brings its own is warned
     table: Table | None = None
     example: Any = None  # an example answer, shown in a new report
 
