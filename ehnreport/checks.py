@@ -118,7 +118,7 @@ def _vocabulary(c: _Checks, path: tuple[str, ...], q: Question) -> None:
     columns = [col for col in t.columns if col.vocabulary == "themes"]
     if not columns:
         return
-    words = c.edition.themes.get(c.lang, ())
+    words = (c.edition.themes or {}).get(c.lang, ())
     known = {w.casefold() for w in words}
     answer = c.value(path)
     rows = (getattr(answer, t.rows_key) if t.rows_key else answer) if answer is not None else []

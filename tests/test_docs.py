@@ -13,7 +13,16 @@ import typer.main
 import yaml
 
 from ehnreport.cli import app
-from ehnreport.clidoc import CLI_COMMAND, FIELDS_COMMAND, cli_reference, field_reference
+from ehnreport.clidoc import (
+    CLI_COMMAND,
+    FIELDS_COMMAND,
+    KEYS_COMMAND,
+    KEYS_END,
+    KEYS_START,
+    cli_reference,
+    field_reference,
+    key_table,
+)
 from ehnreport.forms import DEFAULT, load_edition
 from ehnreport.validate import check_file
 
@@ -33,6 +42,12 @@ def test_cli_reference_is_fresh():
 def test_field_reference_is_fresh():
     committed = (DOCS / "felt.md").read_text(encoding="utf-8")
     assert committed == field_reference(), f"docs/felt.md is stale: run `{FIELDS_COMMAND}`"
+
+
+def test_readme_key_table_is_fresh():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    committed = readme.split(KEYS_START + "\n", 1)[1].split(KEYS_END, 1)[0]
+    assert committed == key_table(), f"README's key table is stale: run `{KEYS_COMMAND}`"
 
 
 def test_field_reference_lists_every_question():
