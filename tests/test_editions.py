@@ -250,6 +250,24 @@ def test_mistakes_in_a_forms_folder_are_reported_at_their_line(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(
+    ("intro", "message"),
+    [
+        ("report.html.j2", "fant ikke tekstmalen «report.html.j2»"),
+        ("../../../etc/passwd", "her står navnet på en tekstmal"),
+        ("mangler.html.j2", "fant ikke tekstmalen «mangler.html.j2»"),
+    ],
+)
+def test_an_edition_names_only_the_bundled_prose(tmp_path: Path, intro: str, message: str) -> None:
+    folder = _copy_2099(tmp_path)
+    form_file = folder / "ehn-public-2099" / "form.yaml"
+    text = form_file.read_text(encoding="utf-8")
+    form_file.write_text(text.replace("intro: step1_intro.html.j2", f"intro: {intro}"), "utf-8")
+    result = invoke("validate", "--forms", str(folder), "x.yaml")
+    assert result.exit_code == 1, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
     ("setup", "message"),
     [
         (lambda f: None, "fant ingen utgaver"),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel
+
 from . import spec
 from .check import Path_, _Reader
 from .spec import Edition, Question, Table
@@ -19,9 +21,23 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 _TEMPLATE = re.compile(r"[a-z0-9_]+\.html\.j2\Z")
 
 
+_MODEL = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
+# Names a model field cannot have: pydantic's own attributes.
+_RESERVED = frozenset(dir(BaseModel))
+
+
 def check_rules(reader: _Reader, edition: Edition) -> None:
     """Add every rule broken in `edition` to the reader's problems."""
     _Rules(reader, edition).check()
+
+
+def prose_templates(edition_id: str) -> set[str]:
+    """The prose templates an edition may name: those in its folder if it is bundled,
+    else the default edition's (an edition added with --forms brings no templates)."""
+    from . import DEFAULT, EDITIONS, bundled_folder
+
+    folder = bundled_folder(edition_id if edition_id in EDITIONS else DEFAULT)
+    return {p.name for p in folder.glob("*.html.j2")}
 
 
 class _Rules:
@@ -30,6 +46,19 @@ class _Rules:
     def __init__(self, reader: _Reader, edition: Edition) -> None:
         self.r = reader
         self.e = edition
+        self.prose = prose_templates(edition.id)
+
+    def template(self, name: str | None, path: Path_, example: str) -> None:
+        if name is None:
+            return
+        if not _TEMPLATE.match(name):
+            self.r.fail(path, f"her står navnet på en tekstmal, som {example}.")
+        elif name not in self.prose:
+            self.r.fail(
+                path,
+                f"fant ikke tekstmalen «{name}». Tekstmalene som kan brukes: "
+                f"{', '.join(sorted(self.prose))}.",
+            )
 
     def check(self) -> None:
         e = self.e
@@ -63,24 +92,49 @@ class _Rules:
                 self.r.fail(
                     ("steps", i, "number"), f"trinn nummer {i + 1} skal ha number: {i + 1}."
                 )
-            if step.intro is not None and not _TEMPLATE.match(step.intro):
-                self.r.fail(
-                    ("steps", i, "intro"),
-                    "intro er navnet på en tekstmal, som step1_intro.html.j2.",
-                )
+            self.template(step.intro, ("steps", i, "intro"), "step1_intro.html.j2")
             keys = set()
             for j, section in enumerate(step.sections):
                 for k, q in enumerate(section.questions):
                     self.question(q, ("steps", i, "sections", j, "questions", k), keys, ids, codes)
+        self.models(ids)
         for _, q in e.questions():
             if q.table is not None and q.table.matches is not None:
                 self.matches(q.table, ids[q.id])
+
+    def models(self, ids: dict[str, Path_]) -> None:
+        """Model names (the JSON Schema's $defs) are class-like and used once each."""
+        e = self.e
+        names: list[tuple[str, Path_]] = [
+            (e.model, ("model",)),
+            (e.steps_model, ("steps_model",)),
+        ]
+        for group, parts in (("parts_before", e.parts_before), ("parts_after", e.parts_after)):
+            names += [(p.model, (group, i, "model")) for i, p in enumerate(parts)]
+        names += [(s.model, ("steps", i, "model")) for i, s in enumerate(e.steps)]
+        for _, q in e.questions():
+            t = q.table
+            if t is None or q.id not in ids:
+                continue
+            path = ids[q.id]
+            if q.kind == "table":  # the answer and its rows are both models
+                names.append((t.model, (*path, "table", "model")))
+            names.append((t.row_model, (*path, "table", "row_model")))
+        seen: set[str] = set()
+        for name, at in names:
+            if not _MODEL.match(name):
+                self.r.fail(at, f"«{name}» skrives som et navn med stor forbokstav: Risks.")
+            elif name in seen:
+                self.r.fail(at, f"modellnavnet «{name}» er brukt før; gi den et eget navn.")
+            seen.add(name)
 
     def unique_key(self, seen: set[str], key: str, path: Path_) -> None:
         if not _KEY.match(key):
             self.r.fail(
                 path, f"nøkkelen «{key}» skrives med små bokstaver, tall og _ (a1, key_info)."
             )
+        elif key.startswith("model_") or key in _RESERVED:
+            self.r.fail(path, f"«{key}» kan ikke være en nøkkel: navnet er reservert i modellene.")
         elif key in seen:
             self.r.fail(path, f"nøkkelen «{key}» er brukt før på samme nivå.")
         seen.add(key)
@@ -103,10 +157,7 @@ class _Rules:
             if q.code in codes:
                 self.r.fail((*path, "code"), f"koden {q.code} er brukt før.")
             codes[q.code] = path
-        if q.note is not None and not _TEMPLATE.match(q.note):
-            self.r.fail(
-                (*path, "note"), "note er navnet på en tekstmal, som step2_priority.html.j2."
-            )
+        self.template(q.note, (*path, "note"), "step2_priority.html.j2")
         needs_table = q.kind in ("table", "cards", "goals")
         if needs_table and q.table is None:
             self.r.fail(path, f"et spørsmål av typen {q.kind} må ha table: med kolonnene.")
