@@ -25,6 +25,7 @@ from ehnreport.forms import COLUMN_TYPES, KINDS
 from ehnreport.loader import load_file
 from ehnreport.model import factory
 from ehnreport.render import BUILTIN
+from ehnreport.validate import check_file
 from ehnreport.yamlwriter import dump
 
 from .conftest import DATA, ROOT
@@ -296,3 +297,17 @@ def test_folder_and_id_must_agree(tmp_path: Path) -> None:
     result = invoke("forms", "--forms", str(folder))
     assert result.exit_code == 1
     assert "utgaven heter «ehn-public-2099», men mappen heter «annet-navn»" in result.output
+
+
+def test_validate_reads_only_the_edition_the_report_names(tmp_path: Path) -> None:
+    folder = _copy_2099(tmp_path)
+    report = tmp_path / "report.yaml"
+    text = (ROOT / "examples" / "ntnu-2024.yaml").read_text(encoding="utf-8")
+    report.write_text(text.replace("form: ehn-public-2024", "form: ehn-public-2099"), "utf-8")
+    forms.add_folder(folder)
+    forms._bundled.cache_clear()
+    result = check_file(report)
+    assert result.valid
+    assert forms._bundled.cache_info().currsize == 0  # the bundled edition was never read
+    check_file(ROOT / "examples" / "ntnu-2024.yaml")
+    assert forms._bundled.cache_info().currsize == 1

@@ -50,9 +50,12 @@ __all__ = [
     "Texts",
     "Vocabulary",
     "add_folder",
+    "bundled_folder",
     "known_editions",
     "load_edition",
     "load_edition_file",
+    "prepared_text",
+    "reset_added",
 ]
 
 # The bundled editions, oldest first. A new one is added here, never found by scanning.

@@ -245,12 +245,10 @@ class _Build:
         fields: dict[str, Any] = {p.key: self.part(p) for p in e.parts_before}
         fields["steps"] = (steps, Field(default_factory=steps, title=self.t(e.steps_title)))
         fields.update({p.key: self.part(p) for p in e.parts_after})
+        # The schema's title is the root's config; create_model takes a config or a base,
+        # not both, so the title comes in through a small base of its own.
         model: type[BaseModel] = create_model(
-            e.model,
-            __config__=None,
-            __base__=_root_base(e.schema_title),
-            __doc__=e.doc,
-            **fields,
+            e.model, __base__=_root_base(e.schema_title), __doc__=e.doc, **fields
         )
         return model
 
