@@ -44,6 +44,8 @@ RULES: dict[str, str] = {
     "multiple-documents": "Filen har mer enn ett YAML-dokument.",
     "not-a-report": "Filen er ikke en rapport.",
     "not-allowed": "Verdien er ikke blant de tillatte.",
+    "placeholder": "Teksten «ehnreport init» satte inn, står igjen.",
+    "quoted-text": "En tekst som skrives ut i « », har egne anførselstegn.",
     "risk-without-card": "En risiko i 2.A.3 har ikke noe kort i 3.A.1.",
     "table-wrap": "En tabell er for bred for siden.",
     "too-deep": "Rapporten er for dypt nestet.",
