@@ -320,15 +320,20 @@ def test_sigkill_during_a_pdf_build_never_leaves_a_partial_file(
         return (target.stat().st_ino if target.exists() else None), _leftovers(out, name)
 
     before_write = after_write = 0
-    # Kill at several points across the build: start-up, rendering, printing, writing,
-    # and once after it (the build may run slower than the timed one).
-    for fraction in (0.1, 0.7, 0.9, 1.0, 1.5):
+    # Kill at several points across the build (start-up, rendering, printing), then
+    # once as soon as the write shows: the temporary file or the new file appears.
+    for fraction in (0.1, 0.5, 0.8, 0.95, None):
         out.mkdir(exist_ok=True)
         before = state()
         proc = subprocess.Popen(
             build(out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env
         )
-        time.sleep(duration * fraction)
+        if fraction is None:
+            deadline = time.monotonic() + 300
+            while state() == before and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.001)
+        else:
+            time.sleep(duration * fraction)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         out.mkdir(exist_ok=True)
