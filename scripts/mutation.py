@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -87,6 +88,11 @@ def main() -> None:
     unknown = [m for m in args.modules if not (ROOT / "ehnreport" / f"{m}.py").is_file()]
     if unknown:
         p.error(f"no such module: {', '.join(unknown)}")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["mutmut"]["only_mutate"])
+    unlisted = [m for m in args.modules if f"ehnreport/{m}.py" not in listed]
+    if unlisted:
+        p.error(f"add to only_mutate in pyproject.toml first: {', '.join(unlisted)}")
     seconds = None
     if not args.report:
         if args.fresh:
