@@ -832,6 +832,9 @@ def test_build_with_remote_image_makes_no_request(
         str(report),
     )
     assert result.exit_code == 1 and not (tmp_path / "strict").exists()
+    assert f"ehnreport: {report}: rapporten er ikke gyldig; ingen filer er skrevet." in (
+        result.output
+    )
 
 
 def test_pdf_ua_variant(tmp_path: Path) -> None:
@@ -850,3 +853,81 @@ def test_pdf_ua_variant(tmp_path: Path) -> None:
     root = PdfReader(io.BytesIO(printed.data)).trailer["/Root"]
     assert "/StructTreeRoot" in root
     assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+
+
+# -- the edges of the rules ----------------------------------------------------------
+# Each test here was written against a change to the package that no other test caught.
+
+
+def _markdown(text: str, folder: Path) -> tuple[str, MarkdownRenderer]:
+    md = MarkdownRenderer(folder=folder, file="report.yaml")
+    return str(md.block(text, ("steps", "step1", "a2"))), md
+
+
+def test_a_long_refused_link_is_named_cut_short(tmp_path: Path) -> None:
+    href = "javascript:" + "a" * 66 + "bcdefghijklmnopqrstuvwxyz"  # 102 characters
+    page, md = _markdown(f"Se [her]({href}).", tmp_path)
+    assert page == "<p>Se her.</p>\n"
+    [warning] = md.diagnostics
+    assert f"lenken til «{href[:77]}…» er ikke tillatt" in warning.message
+    assert href[77:] not in warning.message
+
+
+def test_a_refused_link_after_an_allowed_one_leaves_no_stray_close_tag(tmp_path: Path) -> None:
+    page, md = _markdown(
+        "[ok](https://a.no) og [*ikke*](javascript:x) og [ok igjen](mailto:a@b.no)", tmp_path
+    )
+    assert page == (
+        '<p><a href="https://a.no">ok</a> og <em>ikke</em> og '
+        '<a href="mailto:a@b.no">ok igjen</a></p>\n'
+    )
+    assert [d.code for d in md.diagnostics] == ["link-refused"]
+
+
+def test_the_image_size_cap_is_exact(tmp_path: Path) -> None:
+    from ehnreport.markdown import MAX_IMAGE_BYTES
+
+    assert MAX_IMAGE_BYTES == 10 * 1024 * 1024  # as SECURITY.md and the guide say
+    (tmp_path / "stor.png").write_bytes(PNG + b"\0" * (MAX_IMAGE_BYTES - len(PNG)))
+    (tmp_path / "for-stor.png").write_bytes(PNG + b"\0" * (MAX_IMAGE_BYTES + 1 - len(PNG)))
+    page, md = _markdown("![Stor](stor.png)\n\n![For stor](for-stor.png)", tmp_path)
+    assert page.count('<img src="data:image/png;base64,') == 1
+    [warning] = md.diagnostics
+    assert warning.code == "image-refused"
+    assert warning.message.startswith(
+        "bildet «for-stor.png» er 10 MiB; største tillatte størrelse er 10 MiB."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("WAV", b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00"),
+        ("AVI", b"RIFF\x24\x00\x00\x00AVI LIST\x10\x00\x00\x00"),
+        ("RIFF alone", b"RIFF\x24\x00\x00\x00"),
+    ],
+)
+def test_a_riff_file_that_is_not_webp_is_not_an_image(
+    tmp_path: Path, kind: str, data: bytes
+) -> None:
+    (tmp_path / "lyd.webp").write_bytes(data)
+    page, md = _markdown("![Lyd](lyd.webp)", tmp_path)
+    assert "<img" not in page, kind
+    assert [d.message for d in md.diagnostics] == [
+        "«lyd.webp» er ikke et bilde i formatene PNG, JPEG, GIF, SVG eller WebP. "
+        "Bildet er ikke tatt med."
+    ]
+
+
+def test_a_webp_file_is_an_image(tmp_path: Path) -> None:
+    (tmp_path / "bilde.webp").write_bytes(b"RIFF\x24\x00\x00\x00WEBPVP8 \x10\x00\x00\x00")
+    page, md = _markdown("![Bilde](bilde.webp)", tmp_path)
+    assert '<img src="data:image/webp;base64,' in page and md.diagnostics == []
+
+
+def test_build_into_a_new_nested_folder(tmp_path: Path) -> None:
+    out = tmp_path / "ny" / "mappe" / "bygg"
+    result = invoke("build", "--html", "-o", str(out), str(MINIMAL))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["report.html"]
+    assert f"skrev {out / 'report.html'}" in result.output

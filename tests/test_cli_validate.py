@@ -74,7 +74,9 @@ def test_example_text_output_names_codes_and_labels():
 
 
 def test_strict_turns_warnings_into_failure():
-    assert invoke("validate", "--strict", str(EXAMPLE)).exit_code == 1
+    result = invoke("validate", "--strict", str(EXAMPLE))
+    assert result.exit_code == 1
+    assert f"{EXAMPLE}: ugyldig med --strict: 0 feil, 12 advarsler." in result.output
 
 
 def mutate(tmp_path, old: str, new: str, count: int = 1) -> tuple[str, int]:
@@ -166,7 +168,8 @@ def test_json_format_shape(tmp_path):
         "path": "member.name",
         "line": 5,
         "column": 9,
-        "message": d["message"],
+        "message": "her skal det stå tekst, men det står et tall. Skal det stå som tekst, "
+        'sett det i anførselstegn: "7".',
     }
 
 
@@ -226,15 +229,15 @@ def test_validate_does_not_import_rendering_libraries():
         "from ehnreport.cli import app\n"
         "try:\n"
         f"    app(['validate', r'{EXAMPLE}'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
+        "except SystemExit as exc:\n"
+        "    print('EXIT', exc.code)\n"
         "bad = [m for m in ('weasyprint', 'jinja2', 'markdown_it') if m in sys.modules]\n"
         "print('LOADED', bad)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert "LOADED []" in out
+    assert out.splitlines()[-2:] == ["EXIT 0", "LOADED []"]
 
 
 def test_python_dash_m():
@@ -244,7 +247,7 @@ def test_python_dash_m():
         text=True,
     )
     assert proc.returncode == 0
-    assert "gyldig" in proc.stdout
+    assert f"{EXAMPLE}: gyldig: 0 feil, 12 advarsler." in proc.stdout
 
 
 @pytest.mark.parametrize(
