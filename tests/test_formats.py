@@ -15,8 +15,8 @@ import pytest
 
 from ehnreport import __version__
 from ehnreport.errors import Diagnostic
-from ehnreport.formats import RULES, gitlab, sarif
-from ehnreport.terminal import render_diagnostics, use_color
+from ehnreport.reporters.codereview import RULES, gitlab, sarif
+from ehnreport.reporters.terminal import render_diagnostics, use_color
 from ehnreport.validate import CheckResult, check_file
 
 from .conftest import DATA, EXAMPLE
