@@ -191,6 +191,19 @@ def _die_with_parent(parent: int) -> None:
     """
     server = sys.modules.get("ehnreport.poolserver")
     expected = getattr(server, "SERVER_PID", None) or parent
+    if server is not None:
+        # multiprocessing hands every worker the command's end of the pipe the server
+        # watches to learn that the command has gone. Held here, it keeps the server
+        # (and so this worker) alive after the command is killed: let it go.
+        from multiprocessing import forkserver
+
+        alive = getattr(forkserver._forkserver, "_forkserver_alive_fd", None)
+        if isinstance(alive, int):
+            try:
+                os.close(alive)
+            except OSError:
+                pass
+            forkserver._forkserver._forkserver_alive_fd = None  # type: ignore[attr-defined]
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -425,10 +438,13 @@ def _start_pool(workers: int, pdf: bool) -> ProcessPoolExecutor | None:
         # The server is started with the signals held back, so that a Ctrl-C while
         # it imports cannot print a traceback from it; it ignores Ctrl-C from then on
         # (poolserver.py). The signal reaches this process when the block ends.
-        with interrupt.deferred():
-            if ctx.get_start_method() == "forkserver":
-                from multiprocessing import forkserver
+        if ctx.get_start_method() == "forkserver":
+            from multiprocessing import forkserver, resource_tracker
 
+            # Started first and on its own: starting it unblocks SIGINT and SIGTERM,
+            # which would undo the block below.
+            resource_tracker.ensure_running()
+            with interrupt.deferred():
                 forkserver.ensure_running()
         return ProcessPoolExecutor(
             max_workers=workers,
