@@ -98,7 +98,11 @@ def collect(paths: list[Path]) -> list[Path]:
         out.append(path)
 
     for path in paths:
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError:  # a name too long for the file system: check_file reports it
+            is_dir = False
+        if is_dir:
             try:
                 entries = sorted(path.iterdir(), key=lambda p: p.name)
             except OSError:
