@@ -407,7 +407,8 @@ def build(
 
     Avslutningskoder: 0 bygget, 1 en rapport er ugyldig (ingenting skrives for den),
     2 feil bruk eller en fil som ikke kan leses, 3 bygget feilet (mal, skriving). Med
-    flere rapporter er koden den verste av dem.
+    flere rapporter er koden den verste av dem. 130, 143 og 129: avbrutt med Ctrl-C,
+    SIGTERM eller SIGHUP; ingen halvskrevet fil blir liggende.
     """
     from .batch import build_many, collect, worst_exit_code
 
