@@ -462,6 +462,9 @@ def _start_pool(workers: int, pdf: bool) -> ProcessPoolExecutor | None:
         return None
 
 
+_STOP_GRACE = 5.0  # seconds a stopped worker gets to remove its temporary file
+
+
 def _stop_pool(executor: ProcessPoolExecutor) -> None:
     """End every worker (SIGTERM: it removes a half-written file and writes nothing)."""
     # The pool has no public way to stop a running task; its processes are known.
@@ -473,7 +476,12 @@ def _stop_pool(executor: ProcessPoolExecutor) -> None:
             pass
     for proc in procs:
         try:
-            proc.join()
+            # A worker runs its handler when WeasyPrint's native code returns (well
+            # under a second, measured); one that does not is killed.
+            proc.join(_STOP_GRACE)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
         except (OSError, ValueError, AssertionError):
             pass
     executor.shutdown(wait=True, cancel_futures=True)
