@@ -518,6 +518,15 @@ def main() -> None:
             app()
         except KeyboardInterrupt:  # outside the commands (Typer turns it into exit 130)
             raise SystemExit(130) from None
+        except OSError as exc:
+            # Every command maps the errors of the files it is given; what is left is
+            # standard output itself (a full disk, a device error): exit 2, no traceback.
+            import errno
+
+            if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT):
+                raise
+            _output_failed(exc)
+            raise SystemExit(int(ExitCode.USAGE)) from None
     except SystemExit as exc:
         signum = interrupt.received()
         if signum is None or exc.code != 130:

@@ -423,3 +423,21 @@ def test_watch_prints_a_changed_file_name_escaped(tmp_path):
     assert b"\x1b" not in changed and changed.count(b"\n") == 1
     assert b"bilde\\x1b[2J\\n::error::x.png" in changed
     assert proc.returncode == 0 and b"Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["schema"],
+        ["--version"],
+        ["init", "ny.yaml"],
+        ["build", "--html", "-o", "ut", "report.yaml"],
+    ],
+)
+def test_every_command_to_a_full_output_is_exit_2(tmp_path, args):
+    (tmp_path / "report.yaml").write_bytes(EXAMPLE.read_bytes())
+    with open("/dev/full", "w") as full:
+        proc = _run(args, tmp_path, stdout=full, capture_output=False, stderr=subprocess.PIPE)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "kunne ikke skrive til standard utdata" in proc.stderr
