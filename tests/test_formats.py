@@ -420,3 +420,29 @@ def test_a_clipped_line_keeps_the_caret_under_its_column():
     assert caret == 0 and text.endswith("…") and not text.startswith("…")
     text, caret = _show_line(line, 1001)
     assert text[caret] == "b" and text.startswith("…") and not text.endswith("…")
+
+
+def test_a_logo_warning_is_printable_in_every_format(tmp_path):
+
+    from ehnreport.build import BuildOptions, build_report
+
+    from .test_batch import MINIMAL
+
+    # YAML lets a value hold a line separator and a bidi override ("\\u2028", "\\u202e");
+    # the warning quotes the name.
+    name = "lo\u2028go\u202egnp.svg"
+    (tmp_path / name).write_bytes(b"not an image")
+    text = MINIMAL.format(name="Eksempel", short="EK").replace(
+        "  short_name: EK\n", '  short_name: EK\n  logo: "lo\\u2028go\\u202egnp.svg"\n'
+    )
+    path = tmp_path / "report.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = check_file(path)
+    if result.report is not None:
+        outcome = build_report(result, BuildOptions(out_dir=tmp_path / "out", pdf=False))
+        result.diagnostics += outcome.diagnostics
+    logo = [d for d in result.diagnostics if d.path == "member.logo"]
+    assert logo, [d.format() for d in result.diagnostics]
+    for d in logo:
+        assert _unsafe_in(d.message) == [], d
+    _no_controls({k: v.replace("\x1b[", "[") for k, v in _all_formats([result]).items()})
