@@ -159,7 +159,7 @@ def _load_build_machinery(pdf: bool) -> None:
     _pdf_loaded = _pdf_loaded or pdf
 
 
-def _init_worker(pdf: bool, parent: int) -> None:
+def _init_worker(pdf: bool) -> None:
     # The parent alone decides what Ctrl-C means (under forkserver the worker ignores
     # it from birth, see poolserver.py); SIGTERM and SIGHUP, from the parent stopping
     # the pool or from the parent's death, end the worker at once without writing.
@@ -167,7 +167,7 @@ def _init_worker(pdf: bool, parent: int) -> None:
     for signum in interrupt.SIGNALS:
         if signum != signal.SIGINT:
             signal.signal(signum, _stop_worker)
-    _die_with_parent(parent)
+    _die_with_parent()
     # A worker builds many reports: pay for the imports before the first one, once.
     # Under forkserver with preloading (see _pool_context) this finds them imported.
     # A failure is not raised here (it would break the whole pool with no message);
@@ -186,7 +186,7 @@ def _stop_worker(signum: int, frame: FrameType | None) -> None:
     os._exit(128 + signum)
 
 
-def _die_with_parent(parent: int) -> None:
+def _die_with_parent() -> None:
     """Make the kernel send SIGTERM to this worker when its parent process dies.
 
     Under forkserver the parent is the server, which exits as soon as the command
@@ -194,20 +194,21 @@ def _die_with_parent(parent: int) -> None:
     command. Checked once after asking, so a parent that died just before is noticed.
     """
     server = sys.modules.get("ehnreport.poolserver")
-    expected = getattr(server, "SERVER_PID", None) or parent
-    if server is not None:
-        # multiprocessing hands every worker the command's end of the pipe the server
-        # watches to learn that the command has gone. Held here, it keeps the server
-        # (and so this worker) alive after the command is killed: let it go.
-        from multiprocessing import forkserver
+    # Our server records its id; a server someone else started before (its preload
+    # list then never had ours) is simply the parent this worker has now.
+    expected = getattr(server, "SERVER_PID", None) or os.getppid()
+    from multiprocessing import forkserver
 
-        alive = getattr(forkserver._forkserver, "_forkserver_alive_fd", None)
-        if isinstance(alive, int):
-            try:
-                os.close(alive)
-            except OSError:
-                pass
-            forkserver._forkserver._forkserver_alive_fd = None  # type: ignore[attr-defined]
+    # multiprocessing hands every worker of a forkserver the command's end of the pipe
+    # the server watches to learn that the command has gone. Held here, it keeps the
+    # server (and so this worker) alive after the command is killed: let it go.
+    alive = getattr(forkserver._forkserver, "_forkserver_alive_fd", None)
+    if isinstance(alive, int):
+        try:
+            os.close(alive)
+        except OSError:
+            pass
+        forkserver._forkserver._forkserver_alive_fd = None  # type: ignore[attr-defined]
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -454,7 +455,7 @@ def _start_pool(workers: int, pdf: bool) -> ProcessPoolExecutor | None:
             max_workers=workers,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(pdf, os.getpid()),
+            initargs=(pdf,),
         )
     except OSError:
         # No usable temporary folder, or a TMPDIR too long for the server's socket

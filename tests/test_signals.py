@@ -400,3 +400,39 @@ def test_the_interrupt_check_raises_after_a_swallowed_signal() -> None:
         interrupt.reset()
         for s, handler in old.items():
             signal.signal(s, handler)
+
+
+def test_a_forkserver_started_before_by_the_caller_still_builds(tmp_path: Path) -> None:
+    # A library caller's own forkserver never imported poolserver.py: the workers must
+    # still work (and still die with their parent).
+    reports = _reports(tmp_path / "src", 2)
+    driver = textwrap.dedent(
+        """
+        import sys
+        from multiprocessing import forkserver
+        from pathlib import Path
+        from ehnreport.batch import build_many
+        from ehnreport.build import BuildOptions
+
+        if __name__ == "__main__":
+            forkserver.ensure_running()
+            items = build_many(
+                [Path(p) for p in sys.argv[2:]],
+                BuildOptions(out_dir=Path(sys.argv[1]), pdf=False),
+                jobs=2,
+            )
+            print([int(i.exit_code) for i in items], [i.message for i in items])
+        """
+    )
+    script = tmp_path / "driver.py"
+    script.write_text(driver, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "out"), *map(str, reports)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[0, 0] [None, None]"
+    _no_traceback(proc.stderr)
