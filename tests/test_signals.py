@@ -72,6 +72,23 @@ HOOK = textwrap.dedent(
             return real_fsync(fd)
 
         os.fsync = fsync
+    elif HOOK == "svg":
+        import signal
+
+        from weasyprint import svg
+
+        real_draw = svg.SVG.draw
+
+        def draw(self, *args, **kwargs):
+            # Ctrl-C arrives while WeasyPrint draws an SVG (the logo).
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                return real_draw(self, *args, **kwargs)
+            except BaseException:
+                mark("raised")
+                raise
+
+        svg.SVG.draw = draw
     elif HOOK == "swallow":
         import ehnreport.pdf as pdf
 
@@ -240,6 +257,28 @@ def test_an_interrupt_a_library_swallows_still_writes_nothing(tmp_path: Path) ->
     assert rc == 130, stderr
     _no_traceback(stdout, stderr)
     assert "skrev" not in stdout
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.pdf"]
+    assert all((out / n).read_bytes() == b"previous" for n in ("report.html", "report.pdf"))
+
+
+def test_ctrl_c_inside_weasyprints_svg_drawing_writes_nothing(tmp_path: Path) -> None:
+    pytest.importorskip("ehnreport.pdf")
+    member = ROOT / "examples" / "member-repo"
+    src = tmp_path / "rapport"
+    src.mkdir()
+    for name in ("report.yaml", "logo.svg"):
+        (src / name).write_bytes((member / name).read_bytes())
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("report.html", "report.pdf"):
+        (out / name).write_bytes(b"previous")
+    cmd = Command(tmp_path, ["build", "-o", str(out), str(src / "report.yaml")], "svg")
+    rc, stdout, stderr = cmd.finish(timeout=300)
+    # WeasyPrint caught the KeyboardInterrupt (images.SVGImage.draw catches
+    # BaseException) and went on; the build noticed and wrote nothing.
+    assert list(cmd.marks.glob("raised-*")), "the interrupt did not reach the SVG drawing"
+    assert rc == 130, stderr
+    _no_traceback(stdout, stderr)
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.pdf"]
     assert all((out / n).read_bytes() == b"previous" for n in ("report.html", "report.pdf"))
 
