@@ -3,10 +3,10 @@
     .venv/bin/python benchmarks/stop.py                 # 4 copies of the example, 2 jobs
     .venv/bin/python benchmarks/stop.py --reports 8 --jobs 2 --runs 5
 
-Each run starts the command in its own session, waits until its workers exist and
+Each run starts the command in its own process group, waits until its workers exist and
 have been rendering for `--delay` seconds, sends the signal to the command alone (as
 a CI runner or `kill PID` does), and measures the time until every process of the
-session is gone. It then records the output folder (names, sizes, modification
+group is gone. It then records the output folder (names, sizes, modification
 times), waits `--after` seconds and checks that nothing changed: no file written after
 the command ended. Linux only (/proc). Prints one line per run and the medians.
 """
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ntnu-2024.yaml"
 
 
-def session(pgid: int) -> list[int]:
+def group(pgid: int) -> list[int]:
     """Live (not zombie) processes whose process group is `pgid`."""
     out = []
     for entry in Path("/proc").iterdir():
@@ -70,15 +70,15 @@ def one(
     )
     # The command, the resource tracker, the server and the workers.
     deadline = time.monotonic() + 120
-    while len(session(proc.pid)) < 3 + jobs and time.monotonic() < deadline:
+    while len(group(proc.pid)) < 3 + jobs and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(delay)
-    everyone = session(proc.pid)
+    everyone = group(proc.pid)
     started = time.monotonic()
     os.kill(proc.pid, signum)
     _, err = proc.communicate()
     ended = time.monotonic() - started
-    while session(proc.pid):
+    while group(proc.pid):
         time.sleep(0.001)
     gone = time.monotonic() - started
     before = listing(out)

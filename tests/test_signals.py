@@ -120,7 +120,7 @@ def _reports(folder: Path, n: int) -> list[Path]:
 
 
 class Command:
-    """The command in its own session, with the hook, and its marker folder."""
+    """The command in its own process group, with the hook, and its marker folder."""
 
     def __init__(self, tmp: Path, args: list[str], hook: str, where: str = "main") -> None:
         self.marks = tmp / "marks"
@@ -182,8 +182,8 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def _session(pgid: int) -> list[int]:
-    """The live processes of the command's session."""
+def _group(pgid: int) -> list[int]:
+    """The live processes of the command's process group."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -298,7 +298,7 @@ def test_sigterm_stops_every_worker_before_the_command_ends(tmp_path: Path, hook
         where="worker",
     )
     workers = cmd.wait_for(hook, count=2)
-    everyone = _session(cmd.pgid)
+    everyone = _group(cmd.pgid)
     assert set(workers) <= set(everyone) and len(everyone) >= 4  # command, server, 2 workers
     started = time.monotonic()
     os.kill(cmd.proc.pid, signal.SIGTERM)
@@ -308,7 +308,7 @@ def test_sigterm_stops_every_worker_before_the_command_ends(tmp_path: Path, hook
     _no_traceback(stdout, stderr)
     # What may still be listed is on its way out (the kernel is tearing it down).
     gone = ended + _wait_gone(everyone, timeout=5)
-    assert _session(cmd.pgid) == []
+    assert _group(cmd.pgid) == []
     cmd.go()  # a worker still alive would now go on and write
     time.sleep(0.2)
     assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
@@ -326,7 +326,7 @@ def test_workers_die_with_a_command_killed_by_sigkill(tmp_path: Path) -> None:
         where="worker",
     )
     workers = cmd.wait_for("render", count=2)
-    everyone = _session(cmd.pgid)
+    everyone = _group(cmd.pgid)
     started = time.monotonic()
     os.kill(cmd.proc.pid, signal.SIGKILL)
     cmd.proc.wait()
@@ -352,7 +352,7 @@ def test_ctrl_c_while_the_pool_starts_prints_no_traceback(tmp_path: Path) -> Non
         "server",
     )
     cmd.wait_for("server")  # the forkserver has started and not yet imported anything
-    everyone = _session(cmd.pgid)
+    everyone = _group(cmd.pgid)
     os.killpg(cmd.pgid, signal.SIGINT)  # as a terminal sends Ctrl-C: to every process
     cmd.go()
     rc, stdout, stderr = cmd.finish()
@@ -360,7 +360,7 @@ def test_ctrl_c_while_the_pool_starts_prints_no_traceback(tmp_path: Path) -> Non
     _no_traceback(stdout, stderr)
     assert "avbrutt (SIGINT)" in stderr
     _wait_gone(everyone, timeout=5)
-    assert _session(cmd.pgid) == []
+    assert _group(cmd.pgid) == []
     assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
 
 
