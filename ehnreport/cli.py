@@ -6,7 +6,6 @@ are imported inside the build command, so `validate` starts fast.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from enum import Enum
@@ -15,13 +14,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import __version__
-from .completeness import COMPLETENESS_CODES, StepCount
-from .errors import Diagnostic, ExitCode, UserError
+from . import __version__, interrupt
+from .completeness import COMPLETENESS_CODES
+from .errors import ExitCode, UserError
+from .reporters import REPORTER_BY_NAME, Settings, for_output, report
 from .validate import CheckResult, check_file, printable
 
 if TYPE_CHECKING:
     from .batch import BatchItem
+    from .build import BuildOptions
 
 app = typer.Typer(
     name="ehnreport",
@@ -33,12 +34,19 @@ app = typer.Typer(
 )
 
 
+# The choices of --format; the formats themselves are in ehnreport.reporters
+# (a test keeps these two lists equal to reporters.FORMAT_NAMES and LINE_FORMAT_NAMES).
 class Format(str, Enum):
     text = "text"
     json = "json"
     github = "github"
     sarif = "sarif"
     gitlab = "gitlab"
+
+
+class BuildFormat(str, Enum):
+    text = "text"
+    github = "github"
 
 
 def _version(value: bool) -> None:
@@ -65,34 +73,11 @@ def _default_format(fmt: Format | None) -> Format:
     return Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
 
 
-def _gh_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def _github_line(d: Diagnostic, strict: bool) -> str:
-    level = "error" if d.is_error or strict else "warning"
-    props = (
-        f"file={_gh_escape(d.file, True)},line={d.line},col={d.column},"
-        f"title={_gh_escape('ehnreport ' + d.code, True)}"
-    )
-    where = f"{d.path}: " if d.path else ""
-    return f"::{level} {props}::{_gh_escape(where + d.message)}"
-
-
-def _summary(
-    path: Path, diagnostics: list[Diagnostic], counts: list[StepCount], ok: bool, valid: bool
-) -> str:
-    errors = sum(d.is_error for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    head = "gyldig" if ok else ("ugyldig med --strict" if valid else "ugyldig")
-    text = f"{printable(str(path))}: {head}: {errors} feil, {warnings} advarsler."
-    if counts:
-        per_step = ", ".join(f"trinn {c.number} {c.answered}/{c.total}" for c in counts)
-        text += f" Besvarte spørsmål: {per_step}."
-    return text
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # None (closed), or no isatty
+        return False
 
 
 def print_results(
@@ -100,59 +85,33 @@ def print_results(
 ) -> None:
     """Print the diagnostics of checked files in the chosen format.
 
-    Machine formats (json, sarif, gitlab) own standard output; summaries then go to
-    standard error, as they do for github annotations.
+    Machine formats (json, sarif, gitlab) own standard output and print no
+    summaries; github annotations send the summaries to standard error.
     """
-    full = results  # summaries count every diagnostic, also under --quiet
-    if quiet:
-        results = [
-            CheckResult(
-                r.path, r.report, r.loaded, [d for d in r.diagnostics if d.is_error], r.counts
-            )
-            for r in results
-        ]
-    if fmt is Format.json:
-        doc = {
-            "files": [
-                {
-                    "path": str(r.path),
-                    "valid": r.ok(strict),
-                    "diagnostics": [d.as_dict() for d in r.diagnostics],
-                    "answered": [
-                        {"step": c.number, "answered": c.answered, "total": c.total}
-                        for c in r.counts
-                    ],
-                }
-                for r in results
-            ]
-        }
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-        return
-    if fmt in (Format.sarif, Format.gitlab):
-        from . import formats
+    from .reporters.terminal import use_color
 
-        data = (
-            formats.sarif(results, __version__, strict=strict)
-            if fmt is Format.sarif
-            else formats.gitlab(results, strict=strict)
-        )
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    if fmt is Format.text and sys.stdout.isatty():
-        from .terminal import render_diagnostics, use_color
+    tty = fmt is Format.text and _isatty(sys.stdout)
+    settings = Settings(
+        strict=strict, quiet=quiet, color=tty and use_color(sys.stdout), version=__version__
+    )
+    for text, err in report(results, for_output(fmt.value, tty=tty), settings):
+        typer.echo(text, err=err)
 
-        text = render_diagnostics(
-            results, color=use_color(sys.stdout), source_lines=True, quiet=quiet
-        )
-        if text:
-            typer.echo(text)
-    else:
-        for r in results:
-            for d in r.diagnostics:
-                typer.echo(_github_line(d, strict) if fmt is Format.github else d.format())
-    for r in full:
-        summary = _summary(r.path, r.diagnostics, r.counts, r.ok(strict), r.valid)
-        typer.echo(summary, err=fmt is Format.github)
+
+def _output_failed(exc: OSError | None) -> typer.Exit:
+    """Standard output is closed or full: say so on standard error, exit 2."""
+    why = f" ({exc.strerror})" if exc is not None and exc.strerror else " (lukket)"
+    try:
+        sys.stderr.write(f"ehnreport: kunne ikke skrive til standard utdata{why}.\n")
+        sys.stderr.flush()
+    except (AttributeError, ValueError, OSError):
+        pass
+    # Nothing more may reach the broken stream, not even the flush at exit.
+    try:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
+    except OSError:
+        pass
+    return typer.Exit(int(ExitCode.USAGE))
 
 
 def _fail(exc: UserError) -> typer.Exit:
@@ -221,8 +180,12 @@ def _known_form(form: str) -> str:
 @app.command()
 def validate(
     files: Annotated[
-        list[Path], typer.Argument(help="Rapportfilene som skal kontrolleres.", show_default=False)
-    ],
+        list[Path] | None,
+        typer.Argument(
+            help="Rapportfilene som skal kontrolleres. Standard: report.yaml i mappen du står i.",
+            show_default=False,
+        ),
+    ] = None,
     strict: StrictOption = False,
     fmt: FormatOption = None,
     quiet: Annotated[
@@ -233,10 +196,13 @@ def validate(
     """Kontroller rapportfiler mot EHN-skjemaet og vis alle feil og advarsler.
 
     Avslutningskoder: 0 gyldig (advarsler tillatt), 1 ugyldig (eller advarsler med
-    --strict, eller feil i --forms), 2 feil bruk eller en fil som ikke kan leses.
+    --strict, eller feil i --forms), 2 feil bruk, en fil som ikke kan leses eller utdata
+    som ikke kan skrives.
     """
     _add_forms(forms)
     fmt = _default_format(fmt)
+    if not files:
+        files = [_default_report("validate")]
     results: list[CheckResult] = []
     code = ExitCode.OK
     for path in files:
@@ -249,8 +215,40 @@ def validate(
         results.append(result)
         if not result.ok(strict):
             code = max(code, ExitCode.INVALID)
-    print_results(results, fmt, strict, quiet)
+    if sys.stdout is None:  # started with standard output closed
+        raise _output_failed(None)
+    try:
+        print_results(results, fmt, strict, quiet)
+    except OSError as exc:  # closed pipe, full disk
+        raise _output_failed(exc) from None
     raise typer.Exit(int(code))
+
+
+def _default_report(command: str) -> Path:
+    """report.yaml in the current folder, or exit 2 naming the YAML files there are."""
+    path = Path("report.yaml")
+    if path.exists():
+        return path
+    try:
+        found = sorted(
+            p.name
+            for p in Path(".").iterdir()
+            if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith(".")
+        )
+    except OSError:
+        found = []
+    text = "ehnreport: fant ingen report.yaml i denne mappen. "
+    if found:
+        names = ", ".join(printable(n) for n in found[:10])
+        more = f" og {len(found) - 10} til" if len(found) > 10 else ""
+        text += (
+            f"Her er disse YAML-filene: {names}{more}. Oppgi rapportfilen, for eksempel "
+            f"«ehnreport {command} {printable(found[0])}»."
+        )
+    else:
+        text += f"Oppgi rapportfilen, for eksempel «ehnreport {command} examples/ntnu-2024.yaml»."
+    typer.echo(text, err=True)
+    raise typer.Exit(int(ExitCode.USAGE))
 
 
 @app.command()
@@ -315,9 +313,16 @@ def init(
 
     _add_forms(forms)
     edition_id = _known_form(form or DEFAULT)
-    if file.exists() and (not force or file.is_dir()):
-        what = "er en mappe" if file.is_dir() else "finnes allerede; bruk --force for å skrive over"
-        typer.echo(f"ehnreport: {file} {what}.", err=True)
+    try:
+        exists, is_dir = file.exists(), file.is_dir()
+    except OSError as exc:  # a name too long for the file system, and the like
+        typer.echo(
+            f"ehnreport: {printable(str(file))}: kan ikke skrives ({exc.strerror}).", err=True
+        )
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    if exists and (not force or is_dir):
+        what = "er en mappe" if is_dir else "finnes allerede; bruk --force for å skrive over"
+        typer.echo(f"ehnreport: {printable(str(file))} {what}.", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     try:
         text = scaffold(member, year, short_name, form=edition_id)
@@ -352,8 +357,10 @@ PDF_VARIANTS = (
 def _print_item(item: BatchItem, fmt: Format, strict: bool) -> None:
     # Unanswered questions are listed by `validate`; a build shows the rest.
     shown = [d for d in item.diagnostics if strict or d.code not in COMPLETENESS_CODES]
+    line = REPORTER_BY_NAME[fmt.value].line
+    assert line is not None  # build accepts only formats that print line by line
     for d in shown:
-        typer.echo(_github_line(d, strict) if fmt is Format.github else d.format())
+        typer.echo(line(d, strict))
     unanswered = len(item.diagnostics) - len(shown)
     if unanswered:
         typer.echo(
@@ -450,12 +457,13 @@ def build(
             "--watch", "-w", help="Bygg på nytt hver gang rapporten, et bilde eller en mal endres."
         ),
     ] = False,
-    fmt: Annotated[
-        Format | None,
+    build_fmt: Annotated[
+        BuildFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="Format for feil og advarsler: text eller github.",
+            help="Format for feil og advarsler: text eller github. Standard er text, "
+            "eller github når GITHUB_ACTIONS=true.",
             case_sensitive=False,
         ),
     ] = None,
@@ -465,7 +473,8 @@ def build(
 
     Avslutningskoder: 0 bygget, 1 en rapport er ugyldig (ingenting skrives for den),
     2 feil bruk eller en fil som ikke kan leses, 3 bygget feilet (mal, skriving). Med
-    flere rapporter er koden den verste av dem.
+    flere rapporter er koden den verste av dem. 130, 143 og 129: avbrutt med Ctrl-C,
+    SIGTERM eller SIGHUP; ingen halvskrevet fil blir liggende.
     """
     from .batch import build_many, collect, worst_exit_code
 
@@ -477,25 +486,17 @@ def build(
             err=True,
         )
         raise typer.Exit(int(ExitCode.USAGE))
-    fmt = _default_format(fmt)
+    fmt = _default_format(None if build_fmt is None else Format(build_fmt.value))
     if fmt not in (Format.text, Format.github):
         typer.echo("ehnreport: build skriver feil som text eller github.", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
-    if templates is not None and not templates.is_dir():
+    if templates is not None and not _is_dir(templates):
         typer.echo(f"ehnreport: {templates}: fant ingen mal-mappe.", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     if not html and not pdf:
         html = pdf = True
     if not files:
-        if not Path("report.yaml").exists():
-            typer.echo(
-                "ehnreport: fant ingen report.yaml i denne mappen. "
-                "Oppgi rapportfilen, for eksempel "
-                "«ehnreport build examples/ntnu-2024.yaml».",
-                err=True,
-            )
-            raise typer.Exit(int(ExitCode.USAGE))
-        files = [Path("report.yaml")]
+        files = [_default_report("build")]
     reports = collect(files)
     if not reports:
         typer.echo(
@@ -503,7 +504,9 @@ def build(
             err=True,
         )
         raise typer.Exit(int(ExitCode.USAGE))
-    options = dict(
+    from .build import BuildOptions
+
+    options = BuildOptions(
         out_dir=out_dir,
         html=html,
         pdf=pdf,
@@ -519,7 +522,7 @@ def build(
         return
     many = len(reports) > 1
     progress = _progress_bar if many and sys.stderr.isatty() else None
-    items = build_many(reports, jobs=jobs, progress=progress, **options)  # type: ignore[arg-type]
+    items = build_many(reports, options, jobs=jobs, progress=progress)
     for item in items:
         _print_item(item, fmt, strict)
     if many:
@@ -527,8 +530,9 @@ def build(
     raise typer.Exit(worst_exit_code(items))
 
 
-def _watch(report: Path, fmt: Format, options: dict[str, Any]) -> None:
+def _watch(report: Path, fmt: Format, options: BuildOptions) -> None:
     """Rebuild on every change until Ctrl-C; an invalid save keeps the last good output."""
+    import signal
     import time
 
     from .batch import build_many
@@ -537,18 +541,34 @@ def _watch(report: Path, fmt: Format, options: dict[str, Any]) -> None:
     def rebuild(changed: list[str]) -> None:
         stamp = time.strftime("%H:%M:%S")
         if changed:
-            typer.echo(f"[{stamp}] endret: {', '.join(Path(c).name for c in changed[:5])}")
-        (item,) = build_many([report], jobs=1, **options)
-        _print_item(item, fmt, options["strict"])
+            names = ", ".join(printable(Path(c).name) for c in changed[:5])
+            typer.echo(f"[{stamp}] endret: {names}")
+        (item,) = build_many([report], options, jobs=1)
+        _print_item(item, fmt, options.strict)
         if item.ok:
             typer.echo(f"[{stamp}] bygget. Venter på endringer (Ctrl-C avslutter) …")
         else:
             typer.echo(f"[{stamp}] ikke bygget; forrige versjon er beholdt. Venter på endringer …")
 
     try:
-        watch(lambda: watched_files(report, options["templates"], options["out_dir"]), rebuild)
+        watch(lambda: watched_files(report, options.templates, options.out_dir), rebuild)
     except KeyboardInterrupt:
         typer.echo("\navsluttet.")
+        # Ctrl-C is how a watch ends (exit 0); SIGTERM and SIGHUP keep their codes.
+        signum = interrupt.received()
+        interrupt.reset()
+        if signum is not None and signum != signal.SIGINT:
+            raise typer.Exit(128 + signum) from None
+    except OSError as exc:  # a folder that vanished, a name too long, …
+        typer.echo(f"ehnreport: {printable(str(exc))}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long for the file system, and the like
+        return False
 
 
 @app.command("forms")
@@ -576,4 +596,40 @@ def main() -> None:
     # could change how a report is validated. The command line does not use them; a
     # value set by the user still wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    app()
+    # Ctrl-C, SIGTERM and SIGHUP end every command the same way: what was being
+    # written is removed, one line says so, and the code is 128 + the signal.
+    interrupt.install()
+    try:
+        try:
+            app()
+        except KeyboardInterrupt:  # outside the commands (Typer turns it into exit 130)
+            raise SystemExit(130) from None
+        except OSError as exc:
+            # Every command maps the errors of the files it is given; what is left is
+            # standard output itself (a full disk, a device error): exit 2, no traceback.
+            import errno
+
+            if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT):
+                raise
+            _output_failed(exc)
+            raise SystemExit(int(ExitCode.USAGE)) from None
+    except SystemExit as exc:
+        signum = interrupt.received()
+        if signum is None or exc.code != 130:
+            raise
+        _interrupted(signum)
+        raise SystemExit(128 + signum) from None
+
+
+def _interrupted(signum: int) -> None:
+    import signal
+
+    name = signal.Signals(signum).name
+    try:
+        sys.stderr.write(
+            f"\nehnreport: avbrutt ({name}). En fil som ikke var ferdig skrevet, er ikke "
+            "skrevet; forrige versjon er beholdt.\n"
+        )
+        sys.stderr.flush()
+    except (AttributeError, ValueError, OSError):
+        pass

@@ -29,7 +29,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ehnreport import __version__
-from ehnreport.build import build_report
+from ehnreport.build import BuildOptions, build_report
 from ehnreport.cli import app
 from ehnreport.errors import ReportInvalid
 from ehnreport.forms import DEFAULT, bundled_folder, load_edition
@@ -423,12 +423,14 @@ def test_render_warnings_are_reported_with_their_line(tmp_path: Path) -> None:
     result = check_file(report)
     outcome = build_report(
         result,
-        out_dir=tmp_path / "out",
-        html=True,
-        pdf=False,
-        templates=None,
-        pdf_variant=None,
-        strict=False,
+        BuildOptions(
+            out_dir=tmp_path / "out",
+            html=True,
+            pdf=False,
+            templates=None,
+            pdf_variant=None,
+            strict=False,
+        ),
     )
     found = sorted((d.code, d.line, d.path) for d in outcome.diagnostics)
     assert found == [
@@ -444,12 +446,14 @@ def test_strict_writes_nothing_when_rendering_warns(tmp_path: Path) -> None:
     with pytest.raises(ReportInvalid) as info:
         build_report(
             result,
-            out_dir=tmp_path / "out",
-            html=True,
-            pdf=True,
-            templates=None,
-            pdf_variant="pdf/a-2a",
-            strict=True,
+            BuildOptions(
+                out_dir=tmp_path / "out",
+                html=True,
+                pdf=True,
+                templates=None,
+                pdf_variant="pdf/a-2a",
+                strict=True,
+            ),
         )
     assert {d.code for d in info.value.diagnostics} == {"image-refused", "link-refused"}
     assert "--strict" in str(info.value)
@@ -812,12 +816,14 @@ def test_build_with_remote_image_makes_no_request(
     )
     outcome = build_report(
         check_file(report),
-        out_dir=tmp_path / "out",
-        html=False,
-        pdf=True,
-        templates=mine,
-        pdf_variant="pdf/a-2a",
-        strict=False,
+        BuildOptions(
+            out_dir=tmp_path / "out",
+            html=False,
+            pdf=True,
+            templates=mine,
+            pdf_variant="pdf/a-2a",
+            strict=False,
+        ),
     )
     assert sorted(d.code for d in outcome.diagnostics) == ["fetch-refused", "image-refused"]
     assert requests == []

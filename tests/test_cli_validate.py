@@ -267,3 +267,183 @@ def test_valid_reports_also_pass_the_json_schema(report):
 
     schema = json.loads((ROOT / "schema" / "ehnreport.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(load_file(report).data)
+
+
+# -- no file given, closed or full output, names too long -------------------------------
+
+
+def _run(args: list[str], cwd, **kw) -> subprocess.CompletedProcess[str]:
+    env = {**__import__("os").environ, "GITHUB_ACTIONS": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "ehnreport", *args],
+        cwd=cwd,
+        env=env,
+        text=True,
+        capture_output=kw.pop("capture_output", True),
+        timeout=300,
+        **kw,
+    )
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_no_file_and_no_report_yaml_names_the_yaml_files_there_are(tmp_path, command):
+    (tmp_path / "rapport-2024.yaml").write_text("report: {}\n", encoding="utf-8")
+    (tmp_path / "annet.yml").write_text("x: 1\n", encoding="utf-8")
+    (tmp_path / ".skjult.yaml").write_text("x: 1\n", encoding="utf-8")
+    proc = _run([command], tmp_path)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == (
+        "ehnreport: fant ingen report.yaml i denne mappen. Her er disse YAML-filene: "
+        f"annet.yml, rapport-2024.yaml. Oppgi rapportfilen, for eksempel «ehnreport {command} "
+        "annet.yml».\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_no_file_in_an_empty_folder(tmp_path, command):
+    proc = _run([command], tmp_path)
+    assert proc.returncode == 2
+    assert (
+        "Usage" not in proc.stderr and "Error" not in proc.stderr and "Missing" not in proc.stderr
+    )
+    assert proc.stderr == (
+        "ehnreport: fant ingen report.yaml i denne mappen. Oppgi rapportfilen, for eksempel "
+        f"«ehnreport {command} examples/ntnu-2024.yaml».\n"
+    )
+
+
+def test_validate_without_a_file_checks_report_yaml(tmp_path):
+    (tmp_path / "report.yaml").write_bytes(EXAMPLE.read_bytes())
+    proc = _run(["validate"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "report.yaml: gyldig" in proc.stdout
+
+
+def test_validate_to_a_full_output_is_exit_2_without_traceback(tmp_path):
+    with open("/dev/full", "w") as full:
+        proc = _run(
+            ["validate", str(EXAMPLE)],
+            tmp_path,
+            stdout=full,
+            capture_output=False,
+            stderr=subprocess.PIPE,
+        )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "kunne ikke skrive til standard utdata" in proc.stderr
+
+
+def test_validate_with_standard_output_closed_is_exit_2(tmp_path):
+    code = (
+        "import os, sys; os.close(1); "
+        "sys.argv = ['ehnreport', 'validate', sys.argv[1]]; "
+        "from ehnreport.cli import main; main()"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLE)],
+        cwd=ROOT,
+        capture_output=False,
+        stdout=None,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "standard utdata" in proc.stderr
+
+
+LONG = "x" * 300  # longer than a file name may be (255 bytes on most file systems)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["validate", f"{LONG}.yaml"], 2),
+        (["build", "--html", f"{LONG}.yaml"], 2),
+        (["build", "--html", "-o", f"{LONG}/out", "report.yaml"], 3),
+        (["build", "--html", "-o", f"out/{LONG}", "report.yaml"], 3),
+        (["build", "--html", "--templates", LONG, "report.yaml"], 2),
+        (["init", f"{LONG}.yaml"], 2),
+        (["init", f"{LONG}/report.yaml"], 2),
+        (["schema", "-o", f"{LONG}.json"], 3),
+        (["schema", "-o", f"{LONG}/schema.json"], 3),
+    ],
+)
+def test_a_name_too_long_for_the_file_system_is_a_message(tmp_path, args, code):
+    (tmp_path / "report.yaml").write_bytes(EXAMPLE.read_bytes())
+    proc = _run(args, tmp_path)
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert proc.stderr.startswith("ehnreport: ")
+
+
+def test_watch_with_a_name_too_long_is_a_message(tmp_path):
+    proc = _run(["build", "--watch", "--templates", LONG, "x.yaml"], tmp_path)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_watch_prints_a_changed_file_name_escaped(tmp_path):
+    import os
+    import signal
+
+    from .test_batch import MINIMAL
+
+    (tmp_path / "report.yaml").write_text(MINIMAL.format(name="E", short="E"), encoding="utf-8")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ehnreport",
+            "build",
+            "--watch",
+            "--html",
+            "-o",
+            "out",
+            "report.yaml",
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "GITHUB_ACTIONS": "", "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    lines = []
+    try:
+        for line in proc.stdout:  # synchronised on the output: built, then waiting
+            lines.append(line)
+            if b"Venter p" in line:
+                break
+        with open(os.fsencode(tmp_path) + b"/bilde\x1b[2J\n::error::x.png", "wb") as fh:
+            fh.write(b"x")
+        for line in proc.stdout:
+            lines.append(line)
+            if b"endret:" in line:
+                break
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest, err = proc.communicate(timeout=60)
+    changed = next(ln for ln in lines if b"endret:" in ln)
+    assert b"\x1b" not in changed and changed.count(b"\n") == 1
+    assert b"bilde\\x1b[2J\\n::error::x.png" in changed
+    assert proc.returncode == 0 and b"Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["schema"],
+        ["--version"],
+        ["init", "ny.yaml"],
+        ["build", "--html", "-o", "ut", "report.yaml"],
+    ],
+)
+def test_every_command_to_a_full_output_is_exit_2(tmp_path, args):
+    (tmp_path / "report.yaml").write_bytes(EXAMPLE.read_bytes())
+    with open("/dev/full", "w") as full:
+        proc = _run(args, tmp_path, stdout=full, capture_output=False, stderr=subprocess.PIPE)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "kunne ikke skrive til standard utdata" in proc.stderr

@@ -179,3 +179,13 @@ def test_member_pre_commit_config_uses_the_hook():
     config = load_yaml(MEMBER / ".pre-commit-config.yaml")
     hooks = [h["id"] for repo in config["repos"] for h in repo["hooks"]]
     assert hooks == ["ehnreport-validate"]
+
+
+def test_the_action_builds_outside_the_checkout():
+    # SECURITY.md: a symbolic link `build` committed in a pull request must not steer
+    # the write, so the action writes under the runner's temporary folder.
+    steps = load_yaml(ROOT / "action.yml")["runs"]["steps"]
+    build = next(s for s in steps if "ehnreport build" in s.get("run", ""))
+    assert '--output "$RUNNER_TEMP/' in build["run"] and "--output build" not in build["run"]
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"].startswith("${{ runner.temp }}/")

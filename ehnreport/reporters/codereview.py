@@ -2,7 +2,8 @@
 
 Both take the results of `validate.check_file` and return plain data for
 `json.dumps`. Paths are written as they were given, with forward slashes, so that
-the tools can match them to files in the repository.
+the tools can match them to files in the repository. A file name that is not UTF-8
+is percent-encoded byte for byte in a URI, and escaped (`\udcff`) where it is text.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from pathlib import PurePath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from .errors import Diagnostic
-from .validate import CheckResult
+from ..errors import Diagnostic, printable
+from ..validate import CheckResult
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -65,7 +66,11 @@ _LINE_NUMBER = re.compile(r"\blinje \d+")
 
 
 def _posix(path: object) -> str:
-    """A path as given, with forward slashes."""
+    """A path as given, with forward slashes; unsafe characters escaped."""
+    return printable(_slashes(path))
+
+
+def _slashes(path: object) -> str:
     text = str(path)
     if "\\" in text:
         return PureWindowsPath(text).as_posix()
@@ -74,12 +79,17 @@ def _posix(path: object) -> str:
 
 def _uri(path: object) -> str:
     """A path as a URI reference: relative stays relative, absolute becomes file://."""
-    text = _posix(path)
+    text = _slashes(path)
+    # The name's own bytes: a name that is not UTF-8 came in as lone surrogates.
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        raw = printable(text).encode("utf-8")
     if PureWindowsPath(text).drive:  # C:/x would read as a URI with scheme "c"
-        return "file:///" + quote(text, safe="/:")
+        return "file:///" + quote(raw, safe="/:")
     if text.startswith("/"):
-        return "file://" + quote(text, safe="/")
-    return quote(text, safe="/")
+        return "file://" + quote(raw, safe="/")
+    return quote(raw, safe="/")
 
 
 def _text(d: Diagnostic) -> str:

@@ -3,6 +3,11 @@
 Colour is plain ANSI escapes, so no extra dependency is needed; `use_color` says when
 to use it. Text from the report is shown with control characters made visible, so a
 report cannot send escape sequences to the terminal.
+
+The view is bounded whatever the file: a shown source line is clipped to a window
+around the column (`LINE_WIDTH`), and at most `MAX_SHOWN` diagnostics per file are
+shown with their line; the rest are counted. The plain `text` format, which a
+terminal gets when output is redirected, lists every one.
 """
 
 from __future__ import annotations
@@ -12,9 +17,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
 
-from .errors import Diagnostic
-from .loader import MAX_BYTES, format_path
-from .validate import CheckResult, printable
+from ..errors import Diagnostic, printable
+from ..loader import MAX_BYTES, format_path
+from ..validate import CheckResult
 
 _RESET = "\x1b[0m"
 _STYLES = {
@@ -26,6 +31,8 @@ _STYLES = {
     "file": "\x1b[1;4m",  # bold underlined
 }
 _TAB = 4  # a tab in a shown source line takes this many columns
+LINE_WIDTH = 100  # columns of a source line shown around the caret
+MAX_SHOWN = 50  # diagnostics per file shown with their source line
 # Load errors whose line and column do not point into readable text.
 _NO_SOURCE = {"encoding", "file-too-large"}
 
@@ -75,7 +82,7 @@ def render_diagnostics(
         pad = " " * width
         bar = paint("gutter", "|")
         out.append(paint("file", printable(str(result.path))))
-        for d in shown:
+        for d in shown[:MAX_SHOWN]:
             file = printable(d.file or str(result.path))
             out += ["", _head(d, paint)]
             out.append(f"{pad}{paint('gutter', '-->')} {file}:{d.line}:{d.column}")
@@ -90,8 +97,18 @@ def render_diagnostics(
                     f"«{printable(d.path)}» står ikke i filen; linjen viser gruppen den hører til."
                 )
                 out.append(f"{pad} = {note}")
+        if len(shown) > MAX_SHOWN:
+            out += ["", _rest(shown[MAX_SHOWN:], str(result.path))]
         blocks.append("\n".join(out))
     return ("\n\n" if source_lines else "\n").join(blocks) + "\n" if blocks else ""
+
+
+def _rest(rest: list[Diagnostic], path: str) -> str:
+    errors = sum(d.is_error for d in rest)
+    return (
+        f"… og {len(rest)} til ({errors} feil, {len(rest) - errors} advarsler) er ikke vist. "
+        f"Alle står i «ehnreport validate {printable(path)} > feil.txt»."
+    )
 
 
 def _style(d: Diagnostic) -> str:
@@ -126,7 +143,19 @@ def _source_lines(result: CheckResult) -> list[str] | None:
 
 
 def _show_line(line: str, column: int) -> tuple[str, int]:
-    """The line as shown (tabs expanded, controls visible) and the caret's offset."""
+    """The line as shown (tabs expanded, controls visible) and the caret's offset.
+
+    A long line is clipped to about `LINE_WIDTH` characters around the column, with
+    «…» where text is left out; the caret keeps pointing at the same character.
+    """
+    half = LINE_WIDTH // 2
+    if len(line) > LINE_WIDTH:
+        start = max(0, min(column - 1 - half, len(line) - LINE_WIDTH))
+        end = start + LINE_WIDTH
+        head = "…" if start > 0 else ""
+        tail = "…" if end < len(line) else ""
+        text, caret = _show_line(line[start:end], column - start)
+        return head + text + tail, caret + len(head)
     shown: list[str] = []
     caret = 0
     width = 0
