@@ -466,13 +466,16 @@ def _watch(report: Path, fmt: Format, options: dict[str, Any]) -> None:
     import time
 
     from .batch import build_many
-    from .watch import watch, watched_files
+    from .watch import BuildInputs, watch
+
+    inputs = BuildInputs(report, options["templates"])
 
     def rebuild(changed: list[str]) -> None:
         stamp = time.strftime("%H:%M:%S")
         if changed:
             typer.echo(f"[{stamp}] endret: {', '.join(Path(c).name for c in changed[:5])}")
         (item,) = build_many([report], jobs=1, **options)
+        inputs.reload()
         _print_item(item, fmt, options["strict"])
         if item.ok:
             typer.echo(f"[{stamp}] bygget. Venter på endringer (Ctrl-C avslutter) …")
@@ -480,7 +483,60 @@ def _watch(report: Path, fmt: Format, options: dict[str, Any]) -> None:
             typer.echo(f"[{stamp}] ikke bygget; forrige versjon er beholdt. Venter på endringer …")
 
     try:
-        watch(lambda: watched_files(report, options["templates"], options["out_dir"]), rebuild)
+        watch(inputs.files, rebuild)
+    except KeyboardInterrupt:
+        typer.echo("\navsluttet.")
+
+
+@app.command()
+def preview(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Rapportfilen. Standard: report.yaml i mappen du står i.", show_default=False
+        ),
+    ] = None,
+    port: Annotated[
+        int, typer.Option("--port", help="Porten på 127.0.0.1 (0: en ledig port).")
+    ] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="Åpne siden i nettleseren.")] = False,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", help="Mappe med maler som erstatter de innebygde med samme navn."
+        ),
+    ] = None,
+) -> None:
+    """Vis rapporten i nettleseren, og vis den på nytt hver gang den lagres.
+
+    Siden vises bare på denne maskinen (127.0.0.1). Avslutningskoder: 0 avsluttet med
+    Ctrl-C, 2 feil bruk, en fil som ikke kan leses eller en port som er i bruk.
+    """
+    from .preview import serve
+    from .validate import open_report
+
+    if file is None:
+        file = Path("report.yaml")
+        if not file.exists():
+            typer.echo(
+                "ehnreport: fant ingen report.yaml i denne mappen. Oppgi rapportfilen, for "
+                "eksempel «ehnreport preview examples/ntnu-2024.yaml».",
+                err=True,
+            )
+            raise typer.Exit(int(ExitCode.USAGE))
+    if not 0 <= port <= 65535:
+        typer.echo(
+            f"ehnreport: port {port} finnes ikke; velg et tall fra 1024 til 65535.", err=True
+        )
+        raise typer.Exit(int(ExitCode.USAGE))
+    if templates is not None and not templates.is_dir():
+        typer.echo(f"ehnreport: {templates}: fant ingen mal-mappe.", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    try:
+        open_report(file)
+        serve(file, port=port, templates=templates, open_browser=open_browser, log=typer.echo)
+    except UserError as exc:
+        raise _fail(exc) from None
     except KeyboardInterrupt:
         typer.echo("\navsluttet.")
 

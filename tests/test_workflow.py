@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from ehnreport.cli import app
-from ehnreport.watch import snapshot, watch, watched_files
+from ehnreport.watch import BuildInputs, snapshot, watch
 
 from .conftest import ROOT
 
@@ -48,6 +50,7 @@ def test_watch_rebuilds_on_change_and_stops():
             class St:
                 st_mtime_ns = state["files"][self.name]
                 st_size = 1
+                st_ino = 1
 
             return St()
 
@@ -68,22 +71,94 @@ def test_watch_rebuilds_on_change_and_stops():
     assert calls == [[], ["a"], ["b"]]
 
 
-def test_watched_files_cover_report_folder_and_templates(tmp_path):
-    report = tmp_path / "r" / "report.yaml"
-    report.parent.mkdir()
-    report.write_text("x: 1\n", encoding="utf-8")
-    (report.parent / "logo.png").write_bytes(b"x")
-    (report.parent / ".git").mkdir()
-    (report.parent / ".git" / "HEAD").write_text("x", encoding="utf-8")
-    out = report.parent / "build"
-    out.mkdir()
-    (out / "report.pdf").write_bytes(b"x")
+REPORT_WITH_IMAGES = """\
+member:
+  name: X
+  logo: logo.svg
+steps:
+  step1:
+    a2: |
+      Se figuren: ![Figur](bilder/figur.png) og ![Kart][kart].
+
+      [kart]: bilder/kart%20ny.png
+    a3: "![Utenfor](../hemmelig.png) ![Nett](https://example.com/x.png)"
+"""
+
+
+def test_build_inputs_are_what_the_build_reads_not_the_whole_folder(tmp_path):
+    folder = tmp_path / "r"
+    (folder / "bilder").mkdir(parents=True)
+    report = folder / "report.yaml"
+    report.write_text(REPORT_WITH_IMAGES, encoding="utf-8")
+    for name in ("logo.svg", "bilder/figur.png", "bilder/annet.png", "ehnreport.log"):
+        (folder / name).write_bytes(b"x")
+    (folder / "build").mkdir()
+    (folder / "build" / "report.pdf").write_bytes(b"x")
     templates = tmp_path / "t"
-    templates.mkdir()
+    (templates / ".git").mkdir(parents=True)
+    (templates / ".git" / "HEAD").write_text("x", encoding="utf-8")
     (templates / "cover.html.j2").write_text("x", encoding="utf-8")
-    names = sorted(p.name for p in watched_files(report, templates, out))
-    assert names == ["cover.html.j2", "logo.png", "report.yaml"]
-    assert len(snapshot(watched_files(report, templates, out))) == 3
+    inputs = BuildInputs(report, templates)
+    assert inputs.files() == [report.resolve(), (templates / "cover.html.j2").resolve()]
+    inputs.reload()
+    rel = [p.relative_to(tmp_path.resolve()).as_posix() for p in inputs.files()]
+    # The missing "kart ny.png" is kept: creating it starts a build. Nothing outside
+    # the folder, no URL, no log, no output, no file of the folder nobody refers to.
+    assert rel == [
+        "r/report.yaml",
+        "r/logo.svg",
+        "r/bilder/figur.png",
+        "r/bilder/kart ny.png",
+        "t/cover.html.j2",
+    ]
+    assert len(snapshot(inputs.files())) == 4
+
+
+def test_a_broken_save_keeps_the_references_it_had(tmp_path):
+    report = tmp_path / "report.yaml"
+    report.write_text(REPORT_WITH_IMAGES, encoding="utf-8")
+    inputs = BuildInputs(report, None)
+    inputs.reload()
+    before = inputs.files()
+    report.write_text("member: [\n", encoding="utf-8")
+    inputs.reload()
+    assert inputs.files() == before and len(before) == 4
+
+
+def test_a_log_written_beside_the_report_starts_no_build(tmp_path):
+    report = tmp_path / "report.yaml"
+    report.write_text("member:\n  logo: logo.svg\n", encoding="utf-8")
+    logo = tmp_path / "logo.svg"
+    logo.write_bytes(b"<svg/>")
+    os.utime(logo, ns=(10**18, 10**18))  # made well before the first build
+    inputs = BuildInputs(report, None)
+    calls: list[list[str]] = []
+    ticks = {"n": 0}
+
+    def on_change(changed: list[str]) -> None:
+        calls.append([Path(c).name for c in changed])
+        inputs.reload()
+
+    def tick(_: float) -> None:
+        ticks["n"] += 1
+        with (tmp_path / "ehnreport.log").open("a", encoding="utf-8") as log:
+            log.write(f"linje {ticks['n']}\n")  # every poll, as a logging tool would
+        if ticks["n"] == 3:
+            os.utime(logo, ns=(2 * 10**18, 2 * 10**18))  # the logo changes
+        if ticks["n"] == 5:  # the report now refers to an image that exists already
+            (tmp_path / "figur.png").write_bytes(b"x")
+            os.utime(tmp_path / "figur.png", ns=(10**18, 10**18))
+            report.write_text(
+                "member:\n  logo: logo.svg\nsteps:\n  a: '![Figur](figur.png)'\n",
+                encoding="utf-8",
+            )
+            os.utime(report, ns=(3 * 10**18, 3 * 10**18))
+
+    watch(inputs.files, on_change, sleep=tick, should_stop=lambda: ticks["n"] >= 8)
+    # The first build, the logo, the report; the newly referenced image is not counted
+    # as changed by itself, and the log never is.
+    assert calls == [[], ["logo.svg"], ["report.yaml"]]
+    assert [p.name for p in inputs.files()] == ["report.yaml", "logo.svg", "figur.png"]
 
 
 def test_build_watch_keeps_the_last_good_output_and_stops_on_ctrl_c(tmp_path, monkeypatch):
