@@ -47,7 +47,7 @@ from .watch import BuildInputs, watch
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-POLL_SECONDS = 0.05  # a handful of files; stat-ing them 20 times a second is cheap
+POLL_SECONDS = 0.025  # a handful of files; stat-ing them 40 times a second is cheap
 EVENTS = "/_preview/events"
 SCRIPT = "/_preview/preview.js"
 _HEARTBEAT_SECONDS = 15.0  # finds browsers that went away, so their threads end

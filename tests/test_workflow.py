@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -189,3 +192,124 @@ def test_build_watch_keeps_the_last_good_output_and_stops_on_ctrl_c(tmp_path, mo
     assert "error[unknown-key]" in result.output
     assert "forrige versjon er beholdt" in result.output
     assert "avsluttet" in result.output
+
+
+# -- the quick start of `validate` (ehnreport/__main__.py) -------------------------------
+
+QUICK = "import sys; sys.argv[0] = 'ehnreport'; from ehnreport.__main__ import main; main()"
+TYPER = "import sys; sys.argv[0] = 'ehnreport'; from ehnreport.cli import main; main()"
+
+
+def _run(code: str, argv: list[str], env: dict[str, str], cwd: Path):
+    return subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GITHUB_ACTIONS": "", **env},
+        cwd=cwd,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("quick")
+    shutil.copy(ROOT / "examples" / "ntnu-2024.yaml", folder / "ntnu.yaml")
+    text = (folder / "ntnu.yaml").read_text(encoding="utf-8")
+    (folder / "invalid.yaml").write_text(
+        text.replace("year: 2024", "year: tjuefire", 1) + 'ukjent\\u202e: "a\\nb"\n',
+        encoding="utf-8",
+    )
+    (folder / "broken.yaml").write_text("member: [\n", encoding="utf-8")
+    (folder / "empty.yaml").write_text("", encoding="utf-8")
+    (folder / "mappe.yaml").mkdir()
+    return folder
+
+
+QUICK_ARGV = [
+    ["validate", "ntnu.yaml"],
+    ["validate", "--strict", "ntnu.yaml"],
+    ["validate", "-q", "invalid.yaml", "ntnu.yaml"],
+    ["validate", "--quiet", "--strict", "broken.yaml", "empty.yaml"],
+    ["validate", "-f", "github", "invalid.yaml", "ntnu.yaml"],
+    ["validate", "--format=GitHub", "--strict", "ntnu.yaml"],
+    ["validate", "-ftext", "mangler.yaml", "mappe.yaml", "ntnu.yaml"],
+    ["validate", "ntnu.yaml", "--", "--strict"],
+]
+FALLBACK_ARGV = [
+    ["validate", "--format", "json", "ntnu.yaml"],
+    ["validate", "--help"],
+    ["validate"],
+    ["validate", "--bogus", "ntnu.yaml"],
+    ["validate", "-qf", "text", "ntnu.yaml"],
+    ["validate", "--format", "xml", "ntnu.yaml"],
+    ["validate", "-f"],
+    ["build", "--help"],
+]
+
+
+@pytest.mark.parametrize("argv", QUICK_ARGV + FALLBACK_ARGV, ids=" ".join)
+def test_quick_validate_prints_what_the_typer_command_prints(reports, argv):
+    from ehnreport.__main__ import quick_validate_args
+
+    assert (quick_validate_args(argv) is not None) == (argv in QUICK_ARGV)
+    quick = _run(QUICK, argv, {}, reports)
+    typer_ = _run(TYPER, argv, {}, reports)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (
+        typer_.returncode,
+        typer_.stdout,
+        typer_.stderr,
+    )
+    assert "Traceback" not in quick.stderr
+
+
+def test_quick_validate_follows_github_actions_like_the_typer_command(reports):
+    argv = ["validate", "invalid.yaml", "ntnu.yaml"]
+    quick = _run(QUICK, argv, {"GITHUB_ACTIONS": "true"}, reports)
+    typer_ = _run(TYPER, argv, {"GITHUB_ACTIONS": "true"}, reports)
+    assert quick.stdout.startswith("::error file=invalid.yaml")
+    assert (quick.returncode, quick.stdout, quick.stderr) == (
+        typer_.returncode,
+        typer_.stdout,
+        typer_.stderr,
+    )
+
+
+def test_quick_validate_imports_neither_typer_nor_package_metadata(reports):
+    probe = (
+        "import sys; sys.argv = ['ehnreport', 'validate', 'ntnu.yaml']\n"
+        "from ehnreport.__main__ import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "names = ('typer', 'click', 'importlib.metadata', 'jinja2', 'markdown_it')\n"
+        "print([m for m in names if m in sys.modules], file=sys.stderr)\n"
+    )
+    done = _run(probe, [], {}, reports)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_plugin_scan_stand_in_matches_pydantic(monkeypatch):
+    """Guards the one private detail the quick start leans on (pydantic's plugin loader)."""
+    import inspect
+
+    import pydantic.plugin._loader as real_loader
+    import pydantic.plugin._schema_validator as schema_validator
+
+    from ehnreport import __main__ as entry
+
+    # Pydantic still asks its loader module for get_plugins when it builds a validator,
+    source = inspect.getsource(schema_validator.create_schema_validator)
+    assert "from ._loader import get_plugins" in source
+    # and the real loader finds no plugins when the variable says so: the stand-in's answer.
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    assert tuple(real_loader.get_plugins()) == ()
+    # The stand-in goes in only when plugins are disabled and the loader is not loaded,
+    monkeypatch.delitem(sys.modules, "pydantic.plugin._loader")
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")
+    assert entry.skip_plugin_scan() is False
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    assert entry.skip_plugin_scan() is True
+    stand_in = sys.modules["pydantic.plugin._loader"]
+    assert stand_in.get_plugins() == ()
+    # and any other name loads the real module.
+    assert stand_in.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"
+    assert sys.modules["pydantic.plugin._loader"] is not stand_in
