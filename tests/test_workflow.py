@@ -174,6 +174,8 @@ def test_build_watch_keeps_the_last_good_output_and_stops_on_ctrl_c(tmp_path, mo
 
     def fake_watch(list_files, on_change, **kwargs):
         on_change([])  # the first build
+        (folder / "ehnreport.log").write_text("x\n", encoding="utf-8")
+        assert [p.name for p in list_files()] == ["report.yaml"]  # not the log
         seen.append((out / "report.html").read_text(encoding="utf-8"))
         report.write_text(good + "ukjent: 1\n", encoding="utf-8")  # an invalid save
         on_change([str(report)])
@@ -313,3 +315,34 @@ def test_the_plugin_scan_stand_in_matches_pydantic(monkeypatch):
     # and any other name loads the real module.
     assert stand_in.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"
     assert sys.modules["pydantic.plugin._loader"] is not stand_in
+
+
+def test_quick_validate_on_a_terminal_prints_what_the_typer_command_prints(reports):
+    """The terminal view (source lines, colour) through both paths, on a pseudo-terminal."""
+    pty = pytest.importorskip("pty")
+
+    def on_tty(code: str) -> tuple[int, bytes]:
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, "validate", "-q", "invalid.yaml", "ntnu.yaml"],
+            stdout=follower,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "GITHUB_ACTIONS": "", "TERM": "xterm", "NO_COLOR": ""},
+            cwd=reports,
+        )
+        os.close(follower)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(leader)
+        return proc.wait(), out
+
+    quick, typer_ = on_tty(QUICK), on_tty(TYPER)
+    assert b"\x1b[" in quick[1] and b"invalid.yaml" in quick[1]  # coloured, as on a terminal
+    assert quick == typer_
