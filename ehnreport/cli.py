@@ -100,17 +100,7 @@ def print_results(
 
 def _output_failed(exc: OSError | None) -> typer.Exit:
     """Standard output is closed or full: say so on standard error, exit 2."""
-    why = f" ({exc.strerror})" if exc is not None and exc.strerror else " (lukket)"
-    try:
-        sys.stderr.write(f"ehnreport: kunne ikke skrive til standard utdata{why}.\n")
-        sys.stderr.flush()
-    except (AttributeError, ValueError, OSError):
-        pass
-    # Nothing more may reach the broken stream, not even the flush at exit.
-    try:
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
-    except OSError:
-        pass
+    interrupt.output_failed(exc)
     return typer.Exit(int(ExitCode.USAGE))
 
 
@@ -532,11 +522,12 @@ def build(
 
 def _watch(report: Path, fmt: Format, options: BuildOptions) -> None:
     """Rebuild on every change until Ctrl-C; an invalid save keeps the last good output."""
-    import signal
     import time
 
     from .batch import build_many
-    from .watch import watch, watched_files
+    from .watch import BuildInputs, watch
+
+    inputs = BuildInputs(report, options.templates)
 
     def rebuild(changed: list[str]) -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -544,6 +535,7 @@ def _watch(report: Path, fmt: Format, options: BuildOptions) -> None:
             names = ", ".join(printable(Path(c).name) for c in changed[:5])
             typer.echo(f"[{stamp}] endret: {names}")
         (item,) = build_many([report], options, jobs=1)
+        inputs.reload()
         _print_item(item, fmt, options.strict)
         if item.ok:
             typer.echo(f"[{stamp}] bygget. Venter på endringer (Ctrl-C avslutter) …")
@@ -551,17 +543,24 @@ def _watch(report: Path, fmt: Format, options: BuildOptions) -> None:
             typer.echo(f"[{stamp}] ikke bygget; forrige versjon er beholdt. Venter på endringer …")
 
     try:
-        watch(lambda: watched_files(report, options.templates, options.out_dir), rebuild)
+        watch(inputs.files, rebuild)
     except KeyboardInterrupt:
-        typer.echo("\navsluttet.")
-        # Ctrl-C is how a watch ends (exit 0); SIGTERM and SIGHUP keep their codes.
-        signum = interrupt.received()
-        interrupt.reset()
-        if signum is not None and signum != signal.SIGINT:
-            raise typer.Exit(128 + signum) from None
+        raise _stopped() from None
     except OSError as exc:  # a folder that vanished, a name too long, …
         typer.echo(f"ehnreport: {printable(str(exc))}", err=True)
         raise typer.Exit(int(ExitCode.USAGE)) from None
+
+
+def _stopped() -> typer.Exit:
+    """How `--watch` and `preview` end: Ctrl-C is the usual way (exit 0), while
+    SIGTERM and SIGHUP keep their codes (143, 129), as for every other command."""
+    import signal
+
+    typer.echo("\navsluttet.")
+    signum = interrupt.received()
+    interrupt.reset()
+    code = 0 if signum in (None, signal.SIGINT) else 128 + signum
+    return typer.Exit(code)
 
 
 def _is_dir(path: Path) -> bool:
@@ -569,6 +568,55 @@ def _is_dir(path: Path) -> bool:
         return path.is_dir()
     except OSError:  # a name too long for the file system, and the like
         return False
+
+
+@app.command()
+def preview(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Rapportfilen. Standard: report.yaml i mappen du står i.", show_default=False
+        ),
+    ] = None,
+    port: Annotated[
+        int, typer.Option("--port", help="Porten på 127.0.0.1 (0: en ledig port).")
+    ] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="Åpne siden i nettleseren.")] = False,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", help="Mappe med maler som erstatter de innebygde med samme navn."
+        ),
+    ] = None,
+    forms: FormsOption = None,
+) -> None:
+    """Vis rapporten i nettleseren, og vis den på nytt hver gang den lagres.
+
+    Siden vises bare på denne maskinen (127.0.0.1). Avslutningskoder: 0 avsluttet med
+    Ctrl-C, 2 feil bruk, en fil som ikke kan leses eller en port som er i bruk, 143 og
+    129 stoppet med SIGTERM eller SIGHUP.
+    """
+    from .preview import serve
+    from .validate import open_report
+
+    _add_forms(forms)
+    if file is None:
+        file = _default_report("preview")
+    if not 0 <= port <= 65535:
+        typer.echo(
+            f"ehnreport: port {port} finnes ikke; velg et tall fra 1024 til 65535.", err=True
+        )
+        raise typer.Exit(int(ExitCode.USAGE))
+    if templates is not None and not templates.is_dir():
+        typer.echo(f"ehnreport: {templates}: fant ingen mal-mappe.", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    try:
+        open_report(file)
+        serve(file, port=port, templates=templates, open_browser=open_browser, log=typer.echo)
+    except UserError as exc:
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        raise _stopped() from None
 
 
 @app.command("forms")
@@ -591,45 +639,10 @@ def forms_command(forms: FormsOption = None) -> None:
 
 
 def main() -> None:
+    """The Typer application, ending as every command ends (see `interrupt.run_command`)."""
     # Third-party Pydantic plugins are found by scanning every installed package's
     # metadata, which costs a noticeable part of `validate`'s start-up, and a plugin
     # could change how a report is validated. The command line does not use them; a
     # value set by the user still wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    # Ctrl-C, SIGTERM and SIGHUP end every command the same way: what was being
-    # written is removed, one line says so, and the code is 128 + the signal.
-    interrupt.install()
-    try:
-        try:
-            app()
-        except KeyboardInterrupt:  # outside the commands (Typer turns it into exit 130)
-            raise SystemExit(130) from None
-        except OSError as exc:
-            # Every command maps the errors of the files it is given; what is left is
-            # standard output itself (a full disk, a device error): exit 2, no traceback.
-            import errno
-
-            if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT):
-                raise
-            _output_failed(exc)
-            raise SystemExit(int(ExitCode.USAGE)) from None
-    except SystemExit as exc:
-        signum = interrupt.received()
-        if signum is None or exc.code != 130:
-            raise
-        _interrupted(signum)
-        raise SystemExit(128 + signum) from None
-
-
-def _interrupted(signum: int) -> None:
-    import signal
-
-    name = signal.Signals(signum).name
-    try:
-        sys.stderr.write(
-            f"\nehnreport: avbrutt ({name}). En fil som ikke var ferdig skrevet, er ikke "
-            "skrevet; forrige versjon er beholdt.\n"
-        )
-        sys.stderr.flush()
-    except (AttributeError, ValueError, OSError):
-        pass
+    interrupt.run_command(app)

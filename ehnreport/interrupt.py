@@ -14,10 +14,14 @@ it before it writes anything.
 
 from __future__ import annotations
 
+import errno
+import os
 import signal
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import NoReturn
 
 SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -85,3 +89,64 @@ def deferred() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+# The errors of standard output itself (a full disk, a device error, a closed stream).
+_OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EPIPE)
+
+
+def run_command(command: Callable[[], object]) -> NoReturn:
+    """Run one command line and end the way every ehnreport command ends.
+
+    Ctrl-C, SIGTERM and SIGHUP: what was being written is removed, one line says so,
+    and the code is 128 + the signal. A standard output that cannot be written: one
+    line on standard error and exit 2. Both the Typer application and the quick
+    `validate` in `__main__` run through here, so they end alike.
+    """
+    install()
+    try:
+        try:
+            code = command()
+        except KeyboardInterrupt:  # outside the commands (Typer turns it into exit 130)
+            raise SystemExit(130) from None
+        except OSError as exc:
+            # Every command maps the errors of the files it is given; what is left is
+            # standard output itself: exit 2, no traceback.
+            if exc.errno not in _OUTPUT_ERRNOS:
+                raise
+            output_failed(exc)
+            raise SystemExit(2) from None
+    except SystemExit as exc:
+        signum = received()
+        if signum is None or exc.code != 130:
+            raise
+        _say_interrupted(signum)
+        raise SystemExit(128 + signum) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def output_failed(exc: OSError | None) -> None:
+    """Standard output is closed or full: say so on standard error, write no more to it."""
+    why = f" ({exc.strerror})" if exc is not None and exc.strerror else " (lukket)"
+    try:
+        sys.stderr.write(f"ehnreport: kunne ikke skrive til standard utdata{why}.\n")
+        sys.stderr.flush()
+    except (AttributeError, ValueError, OSError):
+        pass
+    # Nothing more may reach the broken stream, not even the flush at exit.
+    try:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
+    except OSError:
+        pass
+
+
+def _say_interrupted(signum: int) -> None:
+    name = signal.Signals(signum).name
+    try:
+        sys.stderr.write(
+            f"\nehnreport: avbrutt ({name}). En fil som ikke var ferdig skrevet, er ikke "
+            "skrevet; forrige versjon er beholdt.\n"
+        )
+        sys.stderr.flush()
+    except (AttributeError, ValueError, OSError):
+        pass

@@ -76,7 +76,7 @@ def test_example_text_output_names_codes_and_labels():
 def test_strict_turns_warnings_into_failure():
     result = invoke("validate", "--strict", str(EXAMPLE))
     assert result.exit_code == 1
-    assert f"{EXAMPLE}: ugyldig med --strict: 0 feil, 12 advarsler." in result.output
+    assert f"{EXAMPLE}: ugyldig med --strict: 0 feil, 14 advarsler." in result.output
 
 
 def mutate(tmp_path, old: str, new: str, count: int = 1) -> tuple[str, int]:
@@ -247,7 +247,7 @@ def test_python_dash_m():
         text=True,
     )
     assert proc.returncode == 0
-    assert f"{EXAMPLE}: gyldig: 0 feil, 12 advarsler." in proc.stdout
+    assert f"{EXAMPLE}: gyldig: 0 feil, 14 advarsler." in proc.stdout
 
 
 @pytest.mark.parametrize(
@@ -392,6 +392,9 @@ def test_watch_prints_a_changed_file_name_escaped(tmp_path):
     from .test_batch import MINIMAL
 
     (tmp_path / "report.yaml").write_text(MINIMAL.format(name="E", short="E"), encoding="utf-8")
+    # The watch follows what the build reads: a new file in the override template
+    # folder is one (it may replace a built-in template).
+    (tmp_path / "maler").mkdir()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -400,6 +403,8 @@ def test_watch_prints_a_changed_file_name_escaped(tmp_path):
             "build",
             "--watch",
             "--html",
+            "--templates",
+            "maler",
             "-o",
             "out",
             "report.yaml",
@@ -416,7 +421,7 @@ def test_watch_prints_a_changed_file_name_escaped(tmp_path):
             lines.append(line)
             if b"Venter p" in line:
                 break
-        with open(os.fsencode(tmp_path) + b"/bilde\x1b[2J\n::error::x.png", "wb") as fh:
+        with open(os.fsencode(tmp_path) + b"/maler/bilde\x1b[2J\n::error::x.png", "wb") as fh:
             fh.write(b"x")
         for line in proc.stdout:
             lines.append(line)
