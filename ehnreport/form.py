@@ -430,7 +430,7 @@ LABELS: dict[str, Label] = {
     ),
     "member.logo": Label(
         "Logo",
-        "Filnavn for logoen (PNG, JPEG eller SVG) i samme mappe som rapporten.",
+        "Filnavn for logoen (PNG, JPEG, GIF, SVG eller WebP) i samme mappe som rapporten.",
     ),
     "member.logo_alt": Label(
         "Alternativ tekst for logoen",

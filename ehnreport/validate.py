@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from .checks import cross_checks
 from .completeness import StepCount, completeness
+from .content import check_content
 from .diagnostics import from_validation_error
 from .errors import Diagnostic, InputFileError
 from .loader import Loaded, LoadError, load_file
@@ -143,6 +144,7 @@ def _check_file(path: Path, today: dt.date | None) -> CheckResult:
         return result
     result.report = report
     diags = cross_checks(report, loaded, name, result.folder, today)
+    diags += check_content(loaded, name, result.folder)  # layout limits, images
     warnings, counts = completeness(report, loaded, name)
     loader_warnings = [
         Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name)
