@@ -36,13 +36,22 @@ MAX_LINES = 2_000  # lines (paragraphs, line breaks, list items) in one answer
 MAX_ITEM_LINES = 50
 MAX_REPORT_LINES = 4_000
 
+LINK_PREFIXES = ("http://", "https://", "mailto:")  # anything else is shown as plain text
+
 # Sections whose text is printed as written, never as Markdown.
 PLAIN = ("report", "member")
 
 _PREFIX = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)*")
 _HEADING = re.compile(r"#{1,6}(?:[ \t]|$)|(?:=+|-+)[ \t]*$")
 _DELIMITER = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*)")
+_IMAGE = re.compile(
+    r"!\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|(?:[^\s()]|\([^\s()]*\))*)"
+)
+_LINK = re.compile(
+    r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|(?:[^\s()]|\([^\s()]*\))*)"
+)
+_REF_LINK = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\](?:\[((?:[^\[\]\\]|\\.)*)\])?")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*)>")
 _REF_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\](?:\[((?:[^\[\]\\]|\\.)*)\])?")
 _DEFINITION = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.)+)\]:\s*(<[^<>\n]*>|\S+)", re.M)
 _PARAGRAPHS = re.compile(r"(\n[ \t>]*\n)")
@@ -131,8 +140,34 @@ def _columns(row: str) -> int:
     return row.removeprefix("|").removesuffix("|").count("|") + 1
 
 
+def link_refusal(href: str) -> str | None:
+    """Why a link to `href` is shown as plain text (Norwegian), or None if it is allowed."""
+    if href.lower().startswith(LINK_PREFIXES):
+        return None
+    shown = unquote(href) if len(href) <= 80 else unquote(href[:77]) + "…"
+    return (
+        f"lenken til «{shown}» er ikke tillatt: bare http-, https- og mailto-lenker blir "
+        "lenker i rapporten. Teksten vises uten lenke."
+    )
+
+
+def missing_alt(src: str) -> str:
+    """The warning for an image without alt text (Norwegian)."""
+    return (
+        f"bildet «{src}» mangler alternativ tekst, og er derfor ikke tatt med. Skriv en "
+        f"kort beskrivelse mellom klammene: ![beskrivelse]({src})."
+    )
+
+
 def image_names(text: str) -> Iterator[tuple[int, str]]:
     """(line within `text`, file name) of every image the Markdown in `text` shows."""
+    for line, name, _ in images_and_links(text, links=False):
+        yield line, name
+
+
+def images_and_links(text: str, links: bool = True) -> Iterator[tuple[int, str, str | None]]:
+    """(line, target, alt text) of every image, and (line, target, None) of every link
+    (with `links`), that the Markdown in `text` makes."""
     blocks = _without_fenced_code(text)
     # Code spans do not exist inside a reference definition's destination.
     definitions: dict[str, str] = {}
@@ -140,19 +175,50 @@ def image_names(text: str) -> Iterator[tuple[int, str]]:
         definitions.setdefault(_label(m.group(1)), _destination(m.group(2)))  # first wins
     # A code span never reaches past its paragraph, so each is blanked on its own.
     plain = "".join(_without_code_spans(part) for part in _PARAGRAPHS.split(blocks))
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, str | None]] = []
     for m in _IMAGE.finditer(plain):
         if _escaped(plain, m.start()):
             continue
-        found.append((m.start(), _destination(m.group(2))))
+        found.append((m.start(), _destination(m.group(2)), m.group(1)))
     for m in _REF_IMAGE.finditer(plain):
         if _escaped(plain, m.start()) or plain.startswith("(", m.end()):
             continue
         label = _label(m.group(2) or m.group(1))
         if label in definitions:
-            found.append((m.start(), definitions[label]))
-    for start, name in sorted(found):
-        yield plain.count("\n", 0, start), name
+            found.append((m.start(), definitions[label], m.group(1)))
+    if links:
+        for m in _LINK.finditer(plain):
+            if _escaped(plain, m.start()) or _after_bang(plain, m.start()):
+                continue
+            found.append((m.start(), _destination(m.group(2)), None))
+        for m in _AUTOLINK.finditer(plain):
+            if not _escaped(plain, m.start()):
+                found.append((m.start(), m.group(1), None))
+        for m in _REF_LINK.finditer(plain):
+            if _escaped(plain, m.start()) or _after_bang(plain, m.start()):
+                continue
+            if plain.startswith("(", m.end()) or _is_definition(plain, m.start(), m.end()):
+                continue
+            label = _label(m.group(2) or m.group(1))
+            if label in definitions:
+                found.append((m.start(), definitions[label], None))
+    line, counted = 0, 0
+    for start, target, alt in sorted(found, key=lambda f: f[0]):
+        line += plain.count("\n", counted, start)  # counted once: linear in the text
+        counted = start
+        yield line, target, alt
+
+
+def _is_definition(text: str, start: int, end: int) -> bool:
+    """Whether the label at `start` begins a line (up to three spaces in) and has a `:`."""
+    i = start
+    while i > 0 and start - i < 3 and text[i - 1] == " ":
+        i -= 1
+    return text.startswith(":", end) and (i == 0 or text[i - 1] == "\n")
+
+
+def _after_bang(text: str, i: int) -> bool:
+    return i > 0 and text[i - 1] == "!" and not _escaped(text, i - 1)
 
 
 def _without_fenced_code(text: str) -> str:
@@ -253,8 +319,13 @@ def check_content(loaded: Loaded, file: str, folder: Path) -> list[Diagnostic]:
             if full:
                 report_full = True
                 add("error", "markdown-limit", path, place.line, place.column, full)
-        for offset, name in image_names(text):
+        for offset, name, alt in images_and_links(text):
             where = (place.line + offset, place.column)
+            if alt is None:  # a link
+                refusal = link_refusal(name)
+                if refusal:
+                    add("warning", "link-refused", path, *where, refusal)
+                continue
             key = name.strip()
             if key not in seen:
                 seen[key] = images.read(name, folder)
@@ -266,6 +337,8 @@ def check_content(loaded: Loaded, file: str, folder: Path) -> list[Diagnostic]:
             if spent:
                 add("error", "image-limit", path, *where, spent)
                 return out  # every later image would say the same
+            if not re.sub(r"[*_`\\\[\]]", "", alt).strip():
+                add("warning", "image-alt", path, *where, missing_alt(name))
     return out
 
 

@@ -23,11 +23,9 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 
 from . import images
-from .content import answer_place
+from .content import answer_place, link_refusal, missing_alt
 from .errors import Diagnostic
 from .loader import Loaded, Path_, format_path
-
-LINK_PREFIXES = ("http://", "https://", "mailto:")  # anything else is shown as plain text
 
 
 def _markdown_it() -> MarkdownIt:
@@ -199,22 +197,12 @@ def _heading_close(
     return f"</{_shifted(tokens[idx], env)}>\n"
 
 
-def _link_refusal(href: str) -> str | None:
-    if href.lower().startswith(LINK_PREFIXES):
-        return None
-    shown = unquote(href) if len(href) <= 80 else unquote(href[:77]) + "…"
-    return (
-        f"lenken til «{shown}» er ikke tillatt: bare http-, https- og mailto-lenker blir "
-        "lenker i rapporten. Teksten vises uten lenke."
-    )
-
-
 def _link_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
-    refusal = _link_refusal(href)
+    refusal = link_refusal(href)
     if refusal is None:
         return self.renderToken(tokens, idx, options, env)
     renderer, place = _ctx(env)
@@ -253,8 +241,7 @@ def _image(
             place,
             line,
             "image-alt",
-            f"bildet «{src}» mangler alternativ tekst, og er derfor ikke tatt med. Skriv en "
-            f"kort beskrivelse mellom klammene: ![beskrivelse]({src}).",
+            missing_alt(src),
         )
         return ""
     title = token.attrGet("title")

@@ -321,3 +321,45 @@ def test_the_writing_guide_states_the_limits_the_code_applies() -> None:
     assert f"{images.MAX_REPORT_PIXELS // 1_000_000} millioner" in guide
     assert f"{images.MAX_IMAGE_BYTES // 2**20} MiB" in guide
     assert f"{images.MAX_REPORT_BYTES // 2**20} MiB" in guide
+
+
+LINK_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "[a](javascript:x)",
+            "[a](javascript:alert(1))",
+            "[a](<data:x y>)",
+            "[a](https://ok.no)",
+            "<file:///etc/passwd>",
+            "<https://ok.no>",
+            "<post@ok.no>",
+            "[a][r]",
+            "[r]",
+            "[r]: ftp://x.no",
+            "[![i](p.png)](vbscript:x)",
+            "![i](p.png)",
+            "`[a](javascript:x)`",
+            "\\[a](javascript:x)",
+            "https://ok.no",
+            " tekst ",
+            "\n",
+            "\n\n",
+        ]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(LINK_TEXT)
+def test_the_scan_finds_the_links_the_renderer_refuses(text: str) -> None:
+    """`validate` warns about every link the build shows as plain text, in the same words."""
+    md = MarkdownRenderer(folder=Path("/nonexistent-ehnreport-folder"))
+    md.block(text, ("steps", "step1", "a2"))
+    rendered = Counter(d.message for d in md.diagnostics if d.code == "link-refused")
+    scanned = Counter(
+        refusal
+        for _, target, alt in content.images_and_links(text)
+        if alt is None and (refusal := content.link_refusal(target))
+    )
+    assert rendered <= scanned, (rendered, scanned)
