@@ -38,8 +38,10 @@ MAX_REPORT_LINES = 4_000
 
 LINK_PREFIXES = ("http://", "https://", "mailto:")  # anything else is shown as plain text
 
-# Sections whose text is printed as written, never as Markdown.
-PLAIN = ("report", "member")
+# Sections and fields whose text is printed as written, never as Markdown (names,
+# addresses, status words): images and links there are text, so they are not checked.
+PLAIN = ("report", "member", "contact")
+PLAIN_FIELDS = {("foreword", "name"), ("foreword", "title"), ("key_info", "email")}
 
 _PREFIX = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)*")
 _HEADING = re.compile(r"#{1,6}(?:[ \t]|$)|(?:=+|-+)[ \t]*$")
@@ -89,8 +91,14 @@ def texts(data: object, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
     elif isinstance(data, list):
         for i, value in enumerate(data):
             yield from texts(value, (*path, i))
-    elif isinstance(data, str) and data.strip():
+    elif isinstance(data, str) and data.strip() and not _plain(path):
         yield path, data
+
+
+def _plain(path: Path_) -> bool:
+    if path in PLAIN_FIELDS:
+        return True
+    return len(path) == 4 and path[:2] == ("goals", "current") and path[3] == "status"
 
 
 @dataclass

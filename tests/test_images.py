@@ -363,3 +363,16 @@ def test_the_scan_finds_the_links_the_renderer_refuses(text: str) -> None:
         if alt is None and (refusal := content.link_refusal(target))
     )
     assert rendered <= scanned, (rendered, scanned)
+
+
+def test_plain_fields_are_not_scanned_as_markdown(tmp_path: Path) -> None:
+    source = (
+        "report:\n  year: 2024\nforeword:\n  name: '![x](a.png)'\n  text: '![x](b.png)'\n"
+        "contact:\n  name: '[x](javascript:y)'\n"
+        "goals:\n  current:\n    - text: '[x](javascript:z)'\n      status: '![x](c.png)'\n"
+    )
+    found = content.check_content(load_text(source), "r.yaml", tmp_path)
+    assert sorted((d.code, d.path) for d in found) == [
+        ("image-refused", "foreword.text"),
+        ("link-refused", "goals.current[0].text"),
+    ]
