@@ -56,7 +56,6 @@ _REF_LINK = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\](?:\[((?:[^\[\]\\]|\\.)*)\])?")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*)>")
 _REF_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\](?:\[((?:[^\[\]\\]|\\.)*)\])?")
 _DEFINITION = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.)+)\]:\s*(<[^<>\n]*>|\S+)", re.M)
-_PARAGRAPHS = re.compile(r"(\n[ \t>]*\n)")
 _FENCE = re.compile(r"[ \t>]* {0,3}(`{3,}(?=[^`]*$)|~{3,})")  # no ` after a ``` fence
 
 
@@ -152,7 +151,8 @@ def link_refusal(href: str) -> str | None:
     """Why a link to `href` is shown as plain text (Norwegian), or None if it is allowed."""
     if href.lower().startswith(LINK_PREFIXES):
         return None
-    shown = unquote(href) if len(href) <= 80 else unquote(href[:77]) + "…"
+    full = unquote(href)  # decoded first, so the raw and the encoded target read alike
+    shown = full if len(full) <= 80 else full[:77] + "…"
     return (
         f"lenken til «{shown}» er ikke tillatt: bare http-, https- og mailto-lenker blir "
         "lenker i rapporten. Teksten vises uten lenke."
@@ -178,11 +178,15 @@ def images_and_links(text: str, links: bool = True) -> Iterator[tuple[int, str, 
     (with `links`), that the Markdown in `text` makes."""
     blocks = _without_fenced_code(text)
     # Code spans do not exist inside a reference definition's destination.
-    definitions: dict[str, str] = {}
+    # Every line that may define a label: the scan does not decide which one is valid
+    # (markdown-it takes the first valid one), so a reference counts each candidate.
+    definitions: dict[str, list[str]] = {}
     for m in _DEFINITION.finditer(blocks):
-        definitions.setdefault(_label(m.group(1)), _destination(m.group(2)))  # first wins
-    # A code span never reaches past its paragraph, so each is blanked on its own.
-    plain = "".join(_without_code_spans(part) for part in _PARAGRAPHS.split(blocks))
+        definitions.setdefault(_label(m.group(1)), []).append(_destination(m.group(2)))
+    # Code spans are not blanked: whether backticks make one depends on what else
+    # markdown-it finds first (a link, a bare URL, a definition), so an image or link
+    # written in `code` counts too; the scan errs on the side of one warning too many.
+    plain = blocks
     found: list[tuple[int, str, str | None]] = []
     for m in _IMAGE.finditer(plain):
         if _escaped(plain, m.start()):
@@ -192,8 +196,8 @@ def images_and_links(text: str, links: bool = True) -> Iterator[tuple[int, str, 
         if _escaped(plain, m.start()) or plain.startswith("(", m.end()):
             continue
         label = _label(m.group(2) or m.group(1))
-        if label in definitions:
-            found.append((m.start(), definitions[label], m.group(1)))
+        for target in definitions.get(label, []):
+            found.append((m.start(), target, m.group(1)))
     if links:
         for m in _LINK.finditer(plain):
             if _escaped(plain, m.start()) or _after_bang(plain, m.start()):
@@ -205,24 +209,18 @@ def images_and_links(text: str, links: bool = True) -> Iterator[tuple[int, str, 
         for m in _REF_LINK.finditer(plain):
             if _escaped(plain, m.start()) or _after_bang(plain, m.start()):
                 continue
-            if plain.startswith("(", m.end()) or _is_definition(plain, m.start(), m.end()):
+            if plain.startswith("(", m.end()):
                 continue
+            # A label that begins a definition line counts too: whether that line really
+            # is a definition, or a paragraph with a link in it, is markdown-it's call.
             label = _label(m.group(2) or m.group(1))
-            if label in definitions:
-                found.append((m.start(), definitions[label], None))
+            for target in definitions.get(label, []):
+                found.append((m.start(), target, None))
     line, counted = 0, 0
     for start, target, alt in sorted(found, key=lambda f: f[0]):
         line += plain.count("\n", counted, start)  # counted once: linear in the text
         counted = start
         yield line, target, alt
-
-
-def _is_definition(text: str, start: int, end: int) -> bool:
-    """Whether the label at `start` begins a line (up to three spaces in) and has a `:`."""
-    i = start
-    while i > 0 and start - i < 3 and text[i - 1] == " ":
-        i -= 1
-    return text.startswith(":", end) and (i == 0 or text[i - 1] == "\n")
 
 
 def _after_bang(text: str, i: int) -> bool:
@@ -237,7 +235,7 @@ def _without_fenced_code(text: str) -> str:
     for line in text.split("\n"):
         m = _FENCE.match(line)
         if fence:
-            if m and m.group(1).startswith(fence):
+            if m and m.group(1).startswith(fence) and not line[m.end() :].strip():
                 fence = ""
             out.append("")
         elif m:
@@ -246,33 +244,6 @@ def _without_fenced_code(text: str) -> str:
         else:
             out.append(line)
     return "\n".join(out)
-
-
-def _without_code_spans(text: str) -> str:
-    """`text` with inline code spans blanked; linear in the length of `text`."""
-    if "`" not in text:
-        return text
-    runs = [(m.start(), m.end()) for m in re.finditer(r"`+", text)]
-    by_length: dict[int, list[int]] = {}
-    for k, (a, b) in enumerate(runs):
-        by_length.setdefault(b - a, []).append(k)
-    cursor = dict.fromkeys(by_length, 0)  # next candidate closer of each length
-    chars = list(text)
-    k = 0
-    while k < len(runs):
-        a, b = runs[k]
-        same = by_length[b - a]
-        while cursor[b - a] < len(same) and same[cursor[b - a]] <= k:
-            cursor[b - a] += 1
-        if cursor[b - a] == len(same):
-            k += 1  # no closer: the backticks are literal
-            continue
-        close = same[cursor[b - a]]
-        for i in range(a, runs[close][1]):
-            if chars[i] != "\n":
-                chars[i] = " "
-        k = close + 1
-    return "".join(chars)
 
 
 def _escaped(text: str, i: int) -> bool:

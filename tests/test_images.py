@@ -3,6 +3,7 @@ and the cheap Markdown scan of validate (ehnreport.content)."""
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from collections import Counter
@@ -15,6 +16,15 @@ from hypothesis import strategies as st
 from ehnreport import content, images, paths
 from ehnreport.loader import load_text
 from ehnreport.markdown import _MD, MarkdownRenderer
+
+_FUZZ = os.environ.get("EHNREPORT_FUZZ_EXAMPLES", "").strip()
+
+
+def budget(examples: int) -> settings:
+    """Deterministic in CI; EHNREPORT_FUZZ_EXAMPLES=5000 makes a long randomized run."""
+    if _FUZZ.isdigit() and int(_FUZZ) > 0:
+        return settings(max_examples=int(_FUZZ), deadline=None, database=None)
+    return settings(max_examples=examples, deadline=None, derandomize=True, database=None)
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -148,7 +158,7 @@ def test_a_plain_doctype_and_comments_are_fine() -> None:
     assert isinstance(info, images.ImageInfo) and info.elements == 3
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@budget(200)
 @given(st.binary(max_size=300))
 def test_inspect_never_raises_on_random_bytes(data: bytes) -> None:
     for prefix in (
@@ -236,7 +246,7 @@ MARKDOWN = st.lists(
 ).map("\n".join)
 
 
-@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@budget(400)
 @given(MARKDOWN)
 def test_the_scan_never_counts_less_than_markdown_it_makes(text: str) -> None:
     scanned, rendered = content.layout(text), _rendered_counts(text)
@@ -268,7 +278,7 @@ IMAGE_TEXT = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@budget(300)
 @given(IMAGE_TEXT)
 def test_the_scan_finds_the_images_markdown_it_shows(text: str) -> None:
     """Every image the renderer would show is one `validate` checks too."""
@@ -350,7 +360,7 @@ LINK_TEXT = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@budget(300)
 @given(LINK_TEXT)
 def test_the_scan_finds_the_links_the_renderer_refuses(text: str) -> None:
     """`validate` warns about every link the build shows as plain text, in the same words."""
