@@ -174,6 +174,49 @@ FormatOption = Annotated[
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Advarsler (som ubesvarte spørsmål) gir også feil.")
 ]
+FormsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--forms",
+        help="Mappe med flere skjemautgaver (én undermappe med form.yaml per utgave), "
+        "for eksempel neste års skjema før det følger med ehnreport.",
+    ),
+]
+
+
+def _add_forms(folder: Path | None) -> None:
+    """Add the editions of a --forms folder; its mistakes end the command with exit 1."""
+    if folder is None:
+        return
+    from .forms import EditionError, add_folder
+
+    try:
+        add_folder(folder)
+    except EditionError as exc:
+        for d in exc.diagnostics:
+            typer.echo(printable(d.format()), err=True)
+        typer.echo(
+            f"ehnreport: skjemautgavene i {printable(str(folder))} har feil "
+            f"({len(exc.diagnostics)}).",
+            err=True,
+        )
+        raise typer.Exit(int(ExitCode.INVALID)) from None
+
+
+def _known_form(form: str) -> str:
+    """`form` if it names a known edition; else exit 2 with the known ones."""
+    from .diagnostics import did_you_mean
+    from .forms import known_editions
+
+    known = known_editions()
+    if form not in known:
+        typer.echo(
+            f"ehnreport: ukjent skjemautgave «{printable(form)}».{did_you_mean(form, known)} "
+            f"Kjente utgaver: {', '.join(known)}.",
+            err=True,
+        )
+        raise typer.Exit(int(ExitCode.USAGE))
+    return form
 
 
 @app.command()
@@ -186,12 +229,14 @@ def validate(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Vis bare feil, ikke advarsler.")
     ] = False,
+    forms: FormsOption = None,
 ) -> None:
     """Kontroller rapportfiler mot EHN-skjemaet og vis alle feil og advarsler.
 
     Avslutningskoder: 0 gyldig (advarsler tillatt), 1 ugyldig (eller advarsler med
-    --strict), 2 feil bruk eller en fil som ikke kan leses.
+    --strict, eller feil i --forms), 2 feil bruk eller en fil som ikke kan leses.
     """
+    _add_forms(forms)
     fmt = _default_format(fmt)
     results: list[CheckResult] = []
     code = ExitCode.OK
@@ -217,12 +262,23 @@ def schema(
             "--output", "-o", help="Skriv skjemaet til denne filen i stedet for til skjermen."
         ),
     ] = None,
+    form: Annotated[
+        str | None,
+        typer.Option("--form", help="Skjemautgaven skjemaet lages for. Standard: den nyeste."),
+    ] = None,
+    forms: FormsOption = None,
 ) -> None:
-    """Skriv JSON Schema for rapportfilen (for redigeringsprogram og andre verktøy)."""
+    """Skriv JSON Schema for rapportfilen (for redigeringsprogram og andre verktøy).
+
+    Avslutningskoder: 0 skrevet, 1 feil i --forms, 2 ukjent utgave eller en fil som
+    ikke kan skrives.
+    """
+    from .forms import DEFAULT
     from .output import write_atomic
     from .schema import schema_text
 
-    text = schema_text()
+    _add_forms(forms)
+    text = schema_text(_known_form(form or DEFAULT))
     if output is None:
         sys.stdout.write(text)
         return
@@ -243,21 +299,29 @@ def init(
         int | None, typer.Option("--year", help="Rapporteringsåret. Standard: i fjor.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
+    form: Annotated[
+        str | None,
+        typer.Option("--form", help="Skjemautgaven rapporten følger. Standard: den nyeste."),
+    ] = None,
+    forms: FormsOption = None,
 ) -> None:
     """Lag en ny, tom rapport med alle deler og spørsmål, klar til utfylling.
 
-    Avslutningskoder: 0 skrevet, 2 filen finnes allerede (uten --force) eller kan ikke
-    skrives.
+    Avslutningskoder: 0 skrevet, 1 feil i --forms, 2 filen finnes allerede (uten
+    --force), kan ikke skrives, eller ukjent utgave.
     """
+    from .forms import DEFAULT
     from .output import write_atomic
     from .scaffold import scaffold
 
+    _add_forms(forms)
+    edition_id = _known_form(form or DEFAULT)
     if file.exists() and (not force or file.is_dir()):
         what = "er en mappe" if file.is_dir() else "finnes allerede; bruk --force for å skrive over"
         typer.echo(f"ehnreport: {file} {what}.", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     try:
-        text = scaffold(member, year, short_name)
+        text = scaffold(member, year, short_name, form=edition_id)
     except ValueError as exc:
         typer.echo(f"ehnreport: {exc}", err=True)
         raise typer.Exit(int(ExitCode.USAGE)) from None
@@ -396,6 +460,7 @@ def build(
             case_sensitive=False,
         ),
     ] = None,
+    forms: FormsOption = None,
 ) -> None:
     """Kontroller rapportene og lag PDF og HTML i byggmappen.
 
@@ -405,6 +470,7 @@ def build(
     """
     from .batch import build_many, collect, worst_exit_code
 
+    _add_forms(forms)
     if pdf_variant not in PDF_VARIANTS:
         typer.echo(
             f"ehnreport: ukjent PDF-variant «{pdf_variant}». "
@@ -486,6 +552,25 @@ def _watch(report: Path, fmt: Format, options: dict[str, Any]) -> None:
         typer.echo("\navsluttet.")
 
 
+@app.command("forms")
+def forms_command(forms: FormsOption = None) -> None:
+    """Vis skjemautgavene: id, sektor, rapporteringsår, språk og antall spørsmål.
+
+    Avslutningskoder: 0 vist, 1 feil i --forms.
+    """
+    from .forms import known_editions, load_edition
+
+    _add_forms(forms)
+    rows = [("Utgave", "Sektor", "År", "Språk", "Spørsmål")]
+    for edition_id in known_editions():
+        e = load_edition(edition_id)
+        counted = sum(1 for _, q in e.questions() if q.code)
+        rows.append((e.id, e.sector, str(e.year), ", ".join(e.languages), str(counted)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        typer.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+
+
 class ExportFormat(str, Enum):
     csv = "csv"
     jsonl = "jsonl"
@@ -530,6 +615,7 @@ def export_command(
             help="Ta med personopplysninger (kontaktpersoners navn og e-post). Standard: utelatt.",
         ),
     ] = False,
+    forms: FormsOption = None,
 ) -> None:
     """Skriv alle svarene i mange rapporter som data: én rad per svar (CSV, JSON Lines, JSON).
 
@@ -543,6 +629,7 @@ def export_command(
     from .export import export
     from .output import atomic_file
 
+    _add_forms(forms)
     paths = collect(files)
     try:
         if output is None:
@@ -574,6 +661,7 @@ def overview_command(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="HTML-filen som skal skrives.")
     ] = Path("overview.html"),
+    forms: FormsOption = None,
 ) -> None:
     """Lag én HTML-side med en oversikt over mange rapporter: diagrammer med tabeller.
 
@@ -584,6 +672,7 @@ def overview_command(
     from .output import write_atomic
     from .overview import gather, render_overview
 
+    _add_forms(forms)
     ov = gather(collect(files))
     for skipped in ov.skipped:
         _print_skipped(skipped)

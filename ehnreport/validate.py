@@ -17,7 +17,7 @@ from .completeness import StepCount, completeness
 from .diagnostics import from_validation_error
 from .errors import Diagnostic, InputFileError
 from .loader import Loaded, LoadError, load_file
-from .model import Report
+from .model import Report, model_for
 
 # Characters that must never reach a terminal or a CI log as they are: control
 # characters (a line break in a key could forge a line, such as a GitHub Actions
@@ -132,9 +132,10 @@ def _check_file(path: Path, today: dt.date | None) -> CheckResult:
         ]
         return result
     try:
-        report = Report.model_validate(loaded.data)
+        model = model_for(loaded.data)
+        report = model.model_validate(loaded.data)
     except ValidationError as exc:
-        result.diagnostics = from_validation_error(exc, loaded, Report, name)
+        result.diagnostics = from_validation_error(exc, loaded, model, name)
         return result
     except RecursionError:  # pragma: no cover - depth is capped by the loader
         result.diagnostics = [

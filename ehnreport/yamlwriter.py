@@ -110,7 +110,7 @@ def _short_scalar(value: Any) -> bool:
 
 def _block_ok(value: Any) -> bool:
     """Whether a text is written as a `|` block: it has a line break it keeps exactly."""
-    if not isinstance(value, str) or "\n" not in value.rstrip("\n"):
+    if not isinstance(value, str) or "\n" not in value or not value.strip("\n"):
         return False
     if _BLOCK_UNSAFE.search(value) or "\r" in value or "\t" in value:
         return False

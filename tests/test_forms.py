@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ehnreport import forms
 from ehnreport.forms import EDITIONS, EditionError, bundled_folder, load_edition
 from ehnreport.forms.check import edition_from_data
 from ehnreport.loader import load_file
+from ehnreport.model import report_model
+from ehnreport.schema import json_schema, schema_text
+
+from .conftest import DATA, ROOT
 
 DEFAULT_FORM = bundled_folder(forms.DEFAULT) / "form.yaml"
 
@@ -99,3 +106,85 @@ def test_bundled_edition_file_reads_without_mistakes() -> None:
     loaded = load_file(DEFAULT_FORM)
     edition = edition_from_data(loaded.data, loaded=loaded, file=str(DEFAULT_FORM))
     assert edition == load_edition(forms.DEFAULT)
+
+
+def _key_paths(schema: dict[str, Any]) -> dict[str, bool]:
+    """Every key path of a report schema, and whether it is required."""
+    defs = schema["$defs"]
+    out: dict[str, bool] = {}
+
+    def walk(node: dict[str, Any], path: str) -> None:
+        if "$ref" in node:
+            node = defs[node["$ref"].split("/")[-1]]
+        for alt in node.get("anyOf", []):
+            if alt.get("type") != "null":
+                walk(alt, path)
+        if node.get("type") == "array" and "items" in node:
+            walk(node["items"], path + "[]")
+        required = set(node.get("required", []))
+        for key, value in node.get("properties", {}).items():
+            sub = f"{path}.{key}" if path else key
+            out[sub] = key in required
+            walk(value, sub)
+
+    walk(schema, "")
+    return out
+
+
+def test_no_key_path_of_the_old_schema_disappears_or_becomes_required() -> None:
+    lines = (DATA / "schema-key-paths.txt").read_text(encoding="utf-8").splitlines()
+    before = {
+        path: state == "required"
+        for path, state in (ln.split() for ln in lines if ln and not ln.startswith("#"))
+    }
+    now = _key_paths(json_schema())
+    assert set(before) <= set(now)
+    assert all(now[path] == required for path, required in before.items())
+
+
+def test_committed_schema_is_the_default_editions() -> None:
+    committed = (ROOT / "schema" / "ehnreport.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(forms.DEFAULT)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("key: a1\n", "key: model_config\n", "«model_config» kan ikke være en nøkkel"),
+        ("key: a2\n", "key: schema\n", "«schema» kan ikke være en nøkkel"),
+        ("row_model: Risk\n", "row_model: Requirement\n", "modellnavnet «Requirement» er brukt"),
+        ("model: Step1\n", "model: step one\n", "«step one» skrives som et navn med stor"),
+    ],
+)
+def test_names_the_models_cannot_hold(tmp_path: Path, old: str, new: str, message: str) -> None:
+    text = DEFAULT_FORM.read_text(encoding="utf-8")
+    assert old in text
+    messages = " | ".join(m for _, _, m in _mistakes(text.replace(old, new, 1), tmp_path))
+    assert message in messages
+
+
+_leaves = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_size=5))
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(st.data())
+def test_any_mutation_is_a_mistake_or_an_edition_never_a_crash(data: st.DataObject) -> None:
+    """Replace one value anywhere in the edition's data: never anything but EditionError."""
+    doc = _data()
+    node: Any = doc
+    while True:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        if not keys:
+            break
+        key = data.draw(st.sampled_from(keys))
+        child = node[key]
+        if not isinstance(child, (dict, list)) or data.draw(st.booleans()):
+            node[key] = data.draw(_leaves | st.just([]) | st.just({}))
+            break
+        node = child
+    try:
+        edition = edition_from_data(doc)
+    except EditionError as exc:
+        assert exc.diagnostics
+        return
+    report_model(edition).model_json_schema()

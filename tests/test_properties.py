@@ -33,9 +33,9 @@ from pydantic import AfterValidator, BaseModel
 from typer.testing import CliRunner
 
 from ehnreport.cli import app
+from ehnreport.forms import DEFAULT, load_edition
 from ehnreport.loader import MAX_INT_DIGITS, LoadError, decode, load_text
-from ehnreport.model import Report
-from ehnreport.model.parts import Member, Meta
+from ehnreport.model import report_model
 from ehnreport.validate import check_file, printable
 
 from .conftest import EXAMPLE
@@ -107,6 +107,10 @@ URL = st.tuples(st.sampled_from(["http", "https"]), HOST, URL_PATH).map(
 DATE = st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)).map(dt.date.isoformat)
 # Dark enough for 4.5:1 on white: every channel at most 0x60.
 ACCENT = st.tuples(*[st.integers(0, 0x60)] * 3).map(lambda c: "#{:02x}{:02x}{:02x}".format(*c))
+
+Report = report_model(load_edition(DEFAULT))
+Meta = Report.model_fields["report"].annotation
+Member = Report.model_fields["member"].annotation
 
 # Fields whose validators need more than their type says.
 OVERRIDES: dict[tuple[type[BaseModel], str], st.SearchStrategy[Any]] = {

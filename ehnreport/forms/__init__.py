@@ -1,8 +1,10 @@
 """The form editions: each one a data file, read by name and checked against the spec.
 
-Bundled editions are listed in EDITIONS and read through importlib.resources from a
-prepared copy (`form.json`, written from `form.yaml` and kept equal to it by a test),
-which is read in about a millisecond. Editions in a folder given with `--forms DIR`
+Bundled editions are listed in EDITIONS and read by name through the package's
+loader (pkgutil.get_data, which works from a wheel or a zip as importlib.resources
+does, but without the 10-14 ms importlib.resources.files costs on its first call)
+from a prepared copy (`form.json`, written from `form.yaml` and kept equal to it by
+a test), which is read and checked in about 3 ms. Editions in a folder given with `--forms DIR`
 are read from their `form.yaml` and checked like a report: every mistake is a
 diagnostic at file:line:col. Nothing here scans a folder at import.
 """
@@ -11,7 +13,8 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
+import os
+import pkgutil
 from pathlib import Path
 
 from .check import EditionError, edition_from_data
@@ -47,9 +50,12 @@ __all__ = [
     "Texts",
     "Vocabulary",
     "add_folder",
+    "bundled_folder",
     "known_editions",
     "load_edition",
     "load_edition_file",
+    "prepared_text",
+    "reset_added",
 ]
 
 # The bundled editions, oldest first. A new one is added here, never found by scanning.
@@ -60,15 +66,34 @@ PREPARED_FILE = "form.json"
 
 # Editions added from --forms folders in this process: id -> edition.
 _added: dict[str, Edition] = {}
+# The folders added, also for the worker processes of `build --jobs N`: they inherit
+# the environment, not the parent's memory.
+FORMS_ENV = "EHNREPORT_FORMS"
+_read_environment = False
+
+
+def _from_environment() -> None:
+    """Add the folders named in EHNREPORT_FORMS, once per process."""
+    global _read_environment
+    if _read_environment:
+        return
+    _read_environment = True
+    for folder in filter(None, os.environ.get(FORMS_ENV, "").split(os.pathsep)):
+        try:
+            add_folder(Path(folder))
+        except EditionError:
+            pass  # the command that set the variable checked the folder and reported it
 
 
 def known_editions() -> tuple[str, ...]:
     """The ids of every edition a report may name: bundled ones, then added ones."""
+    _from_environment()
     return EDITIONS + tuple(i for i in _added if i not in EDITIONS)
 
 
 def load_edition(edition_id: str) -> Edition:
     """The edition with this id; KeyError when no bundled or added edition has it."""
+    _from_environment()
     if edition_id in _added:
         return _added[edition_id]
     if edition_id not in EDITIONS:
@@ -78,12 +103,16 @@ def load_edition(edition_id: str) -> Edition:
 
 @functools.cache
 def _bundled(edition_id: str) -> Edition:
-    text = resources.files(__package__).joinpath(edition_id, PREPARED_FILE).read_text("utf-8")
-    return edition_from_data(json.loads(text))
+    raw = pkgutil.get_data(__package__, f"{edition_id}/{PREPARED_FILE}")
+    if raw is None:  # pragma: no cover - a loader that cannot read package data
+        raise KeyError(edition_id)
+    return edition_from_data(json.loads(raw), rules=False)
 
 
 def bundled_folder(edition_id: str) -> Path:
     """The folder of a bundled edition inside the package (its prose templates)."""
+    from importlib import resources  # only for building and tests: costs 10 ms to start
+
     return Path(str(resources.files(__package__).joinpath(edition_id)))
 
 
@@ -175,12 +204,18 @@ def add_folder(folder: Path) -> list[Edition]:
         raise EditionError(problems)
     for edition in found:
         _added[edition.id] = edition
+    folders = os.environ.get(FORMS_ENV, "").split(os.pathsep)
+    if str(folder.resolve()) not in folders:
+        os.environ[FORMS_ENV] = os.pathsep.join(filter(None, [*folders, str(folder.resolve())]))
     return found
 
 
 def reset_added() -> None:
     """Forget the editions added from folders (for tests and long-running processes)."""
+    global _read_environment
     _added.clear()
+    os.environ.pop(FORMS_ENV, None)
+    _read_environment = True
 
 
 def prepared_text(form_file: Path) -> str:
