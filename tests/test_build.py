@@ -285,7 +285,7 @@ def test_colours_meet_wcag_aa() -> None:
     assert _contrast(DEFAULT_ACCENT, "#ffffff") >= 4.5
     assert _contrast(PALETTE["text"], "#ffffff") >= 4.5
     assert _contrast(PALETTE["muted"], "#ffffff") >= 4.5
-    assert set(STATUS_COLOURS) == {v.words["nb"][0] for v in EDITION.goal_statuses}
+    assert set(STATUS_COLOURS) == {v.id for v in EDITION.goal_statuses}
     for fg, bg in STATUS_COLOURS.values():
         assert _contrast(fg, bg) >= 4.5
 
