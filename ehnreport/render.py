@@ -38,17 +38,17 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import BuildError, Diagnostic, UserError
-from .forms import DEFAULT, EDITIONS, LANGUAGES, Edition, Step, Texts, prose_folder
+from .forms import DEFAULT, EDITIONS, Edition, Step, Texts, prose_folder
 from .markdown import MarkdownRenderer
 from .model import edition_of
 from .model.base import is_answered
+from .words import words
 
 Report = Any  # a report of any edition (see ehnreport.model)
 
 BUILTIN = Path(__file__).parent / "templates"
 FONTS = BUILTIN / "fonts"
 ROOT_TEMPLATE = "report.html.j2"
-WORDS_FILE = BUILTIN / "words.yaml"
 DEFAULT_ACCENT = "#1d5c63"  # petrol blue-green, 7.6:1 on white
 EHN_ADDRESS = "etiskhandel.no"
 
@@ -90,7 +90,8 @@ def template_folders(edition: Edition | None = None, language: str | None = None
     another's: the edition's rules check that each language has every prose template.
     """
     edition_id = edition.id if edition is not None and edition.id in EDITIONS else DEFAULT
-    return [str(prose_folder(edition_id, language)), str(BUILTIN)]
+    lang = language or (edition.languages[0] if edition is not None else "nb")
+    return [str(prose_folder(edition_id, lang)), str(BUILTIN)]
 
 
 def environment(
@@ -182,23 +183,6 @@ def _bytecode_cache() -> BytecodeCache | None:
         return _BytecodeCache()  # in the temp folder, private to the user
     except (OSError, RuntimeError):  # no usable temp folder: compile every time
         return None
-
-
-@functools.cache
-def _catalog() -> dict[str, dict[str, str]]:
-    """The fixed words of the templates (words.yaml): key -> language -> text."""
-    import yaml
-
-    data: dict[str, dict[str, str]] = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
-    return data
-
-
-@functools.cache
-def words(language: str) -> dict[str, str]:
-    """The templates' fixed words in `language` (one of LANGUAGES): key -> text."""
-    if language not in LANGUAGES:
-        raise KeyError(language)
-    return {key: texts[language] for key, texts in _catalog().items()}
 
 
 def format_number(value: int | None, language: str = "nb") -> str:

@@ -119,15 +119,13 @@ def bundled_folder(edition_id: str) -> Path:
     return Path(str(resources.files(__package__).joinpath(edition_id)))
 
 
-def prose_folder(edition_id: str, language: str | None = None) -> Path:
+def prose_folder(edition_id: str, language: str) -> Path:
     """The folder of a bundled edition's prose templates in `language`.
 
-    The edition's first language (EHN's own wording) sits beside form.yaml; every other
-    language in a subfolder named by its code (`nn/`, `en/`), with the same file names.
+    Each language has its own subfolder beside form.yaml, named by its code (`nb/`,
+    `nn/`, `en/`), with the same file names in each.
     """
-    folder = bundled_folder(edition_id)
-    first = _bundled(edition_id).languages[0]
-    return folder if language is None or language == first else folder / language
+    return bundled_folder(edition_id) / language
 
 
 def load_edition_file(path: Path) -> Edition:

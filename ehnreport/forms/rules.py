@@ -31,12 +31,9 @@ def check_rules(reader: _Reader, edition: Edition) -> None:
     _Rules(reader, edition).check()
 
 
-def prose_templates(edition_id: str, language: str | None = None) -> set[str]:
-    """The prose templates an edition has in `language` (default: its first language).
-
-    Those in its folder if it is bundled, else the default edition's (an edition added
-    with --forms brings no templates).
-    """
+def prose_templates(edition_id: str, language: str) -> set[str]:
+    """The prose templates an edition has in `language`: those in its folder if it is
+    bundled, else the default edition's (an edition added with --forms brings none)."""
     from . import DEFAULT, EDITIONS, prose_folder
 
     folder = prose_folder(edition_id if edition_id in EDITIONS else DEFAULT, language)
@@ -49,7 +46,8 @@ class _Rules:
     def __init__(self, reader: _Reader, edition: Edition) -> None:
         self.r = reader
         self.e = edition
-        self.prose = prose_templates(edition.id)
+        first = edition.languages[0] if edition.languages else ""
+        self.prose = prose_templates(edition.id, first) if first in spec.LANGUAGES else set()
 
     def template(self, name: str | None, path: Path_, example: str) -> None:
         if name is None:

@@ -123,7 +123,7 @@ class Question(NamedTuple):
     placeholder: Texts | None = None  # what `init` writes here; left in, it is warned
     quoted: bool = False  # printed inside « »: an answer that brings its own is warned
     table: Table | None = None
-    example: Any = None  # an example answer, shown in a new report
+    example: dict[str, Any] | None = None  # an example answer per language, for `init`
 
 
 class Section(NamedTuple):
