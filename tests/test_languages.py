@@ -90,6 +90,12 @@ def test_every_fixed_word_has_every_language() -> None:
         assert all(isinstance(t, str) and t for t in texts.values()), key
 
 
+def test_the_models_step_word_is_the_catalogs() -> None:
+    from ehnreport.model.factory import _STEP
+
+    assert _STEP == {language: words.words(language)["step"] for language in LANGUAGES}
+
+
 def test_every_word_a_template_names_is_in_the_catalog() -> None:
     named = set()
     for path in TEMPLATES.rglob("*.j2"):
