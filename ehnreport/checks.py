@@ -120,8 +120,10 @@ def _vocabulary(c: _Checks, path: tuple[str, ...], q: Question) -> None:
     columns = [col for col in t.columns if col.vocabulary == "themes"]
     if not columns:
         return
-    words = (c.edition.themes or {}).get(c.lang, ())
-    known = {w.casefold() for w in words}
+    themes = c.edition.themes or {}
+    words = themes.get(c.lang, ())
+    # Also the edition's first language (nb): a report keeps its words when its language changes.
+    known = {w.casefold() for w in (*words, *themes.get(c.edition.languages[0], ()))}
     answer = c.value(path)
     rows = (getattr(answer, t.rows_key) if t.rows_key else answer) if answer is not None else []
     for i, row in enumerate(rows):

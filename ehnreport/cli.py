@@ -168,6 +168,21 @@ def _known_form(form: str) -> str:
     return form
 
 
+def _known_language(edition_id: str, lang: str | None) -> str | None:
+    """`lang` if the edition has texts in it (None stays None); else exit 2."""
+    from .forms import load_edition
+
+    languages = load_edition(edition_id).languages
+    if lang is not None and lang not in languages:
+        typer.echo(
+            f"ehnreport: skjemaet {edition_id} finnes ikke på «{printable(lang)}» (--lang). "
+            f"Språkene: {', '.join(languages)}.",
+            err=True,
+        )
+        raise typer.Exit(int(ExitCode.USAGE))
+    return lang
+
+
 @app.command()
 def validate(
     files: Annotated[
@@ -255,6 +270,10 @@ def schema(
         typer.Option("--form", help="Skjemautgaven skjemaet lages for. Standard: den nyeste."),
     ] = None,
     forms: FormsOption = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Språket titler og forklaringer skrives på: nb, nn eller en."),
+    ] = None,
 ) -> None:
     """Skriv JSON Schema for rapportfilen (for redigeringsprogram og andre verktøy).
 
@@ -266,7 +285,8 @@ def schema(
     from .schema import schema_text
 
     _add_forms(forms)
-    text = schema_text(_known_form(form or DEFAULT))
+    edition_id = _known_form(form or DEFAULT)
+    text = schema_text(edition_id, _known_language(edition_id, lang))
     if output is None:
         sys.stdout.write(text)
         return
@@ -292,6 +312,10 @@ def init(
         typer.Option("--form", help="Skjemautgaven rapporten følger. Standard: den nyeste."),
     ] = None,
     forms: FormsOption = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Rapportens språk, også for kommentarene: nb, nn eller en."),
+    ] = None,
 ) -> None:
     """Lag en ny, tom rapport med alle deler og spørsmål, klar til utfylling.
 
@@ -304,6 +328,7 @@ def init(
 
     _add_forms(forms)
     edition_id = _known_form(form or DEFAULT)
+    language = _known_language(edition_id, lang)
     try:
         exists, is_dir = file.exists(), file.is_dir()
     except OSError as exc:  # a name too long for the file system, and the like
@@ -316,7 +341,7 @@ def init(
         typer.echo(f"ehnreport: {printable(str(file))} {what}.", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     try:
-        text = scaffold(member, year, short_name, form=edition_id)
+        text = scaffold(member, year, short_name, form=edition_id, language=language)
     except ValueError as exc:
         typer.echo(f"ehnreport: {exc}", err=True)
         raise typer.Exit(int(ExitCode.USAGE)) from None

@@ -38,17 +38,17 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import BuildError, Diagnostic, UserError
-from .forms import DEFAULT, EDITIONS, Edition, Step, Texts, bundled_folder
+from .forms import DEFAULT, EDITIONS, Edition, Step, Texts, prose_folder
 from .markdown import MarkdownRenderer
 from .model import edition_of
 from .model.base import is_answered
+from .words import words
 
 Report = Any  # a report of any edition (see ehnreport.model)
 
 BUILTIN = Path(__file__).parent / "templates"
 FONTS = BUILTIN / "fonts"
 ROOT_TEMPLATE = "report.html.j2"
-DEFAULT_TITLE = "Rapport om etisk handel og aktsomhetsvurderinger"
 DEFAULT_ACCENT = "#1d5c63"  # petrol blue-green, 7.6:1 on white
 EHN_ADDRESS = "etiskhandel.no"
 
@@ -61,15 +61,17 @@ FONT_FACES = (
     ("Black", 900, "normal"),
 )
 
-# Goal status words: text colour and background. Each pair meets WCAG 2.1 AA (4.5:1),
-# and the word itself is always printed, so colour is never the only signal.
+# Goal statuses by id: text colour and background. Each pair meets WCAG 2.1 AA (4.5:1),
+# and the word itself is always printed, so colour is never the only signal. A status
+# of an edition added with --forms that is not here gets the neutral pair.
 STATUS_COLOURS = {
-    "Gjennomført": ("#1d5e34", "#e3f1e7"),
-    "Pågår": ("#1f4f86", "#e4edf8"),
-    "Forsinket": ("#7a4a00", "#fbefd9"),
-    "Ikke startet": ("#4a4f55", "#eceef0"),
-    "Utgår": ("#6b3a3a", "#f3e9e9"),
+    "done": ("#1d5e34", "#e3f1e7"),
+    "ongoing": ("#1f4f86", "#e4edf8"),
+    "delayed": ("#7a4a00", "#fbefd9"),
+    "not-started": ("#4a4f55", "#eceef0"),
+    "dropped": ("#6b3a3a", "#f3e9e9"),
 }
+NEUTRAL_STATUS = ("#4a4f55", "#eceef0")
 
 # Text colours of the design, all on white.
 PALETTE = {
@@ -79,19 +81,24 @@ PALETTE = {
 }
 
 
-def template_folders(edition: Edition | None = None) -> list[str]:
-    """The built-in template folders for an edition: its prose, then the shared templates.
+def template_folders(edition: Edition | None = None, language: str | None = None) -> list[str]:
+    """The built-in template folders for an edition: its prose in `language`, then the
+    shared templates.
 
     An edition added with --forms is data only and brings no templates; it is printed
-    with the default edition's prose.
+    with the default edition's prose. The prose of one language never falls back to
+    another's: the edition's rules check that each language has every prose template.
     """
     edition_id = edition.id if edition is not None and edition.id in EDITIONS else DEFAULT
-    return [str(bundled_folder(edition_id)), str(BUILTIN)]
+    lang = language or (edition.languages[0] if edition is not None else "nb")
+    return [str(prose_folder(edition_id, lang)), str(BUILTIN)]
 
 
-def environment(templates: Path | None = None, edition: Edition | None = None) -> Environment:
+def environment(
+    templates: Path | None = None, edition: Edition | None = None, language: str | None = None
+) -> Environment:
     """The Jinja environment: override folder, the edition's prose, built-in folder."""
-    builtin = template_folders(edition)
+    builtin = template_folders(edition, language)
     folders = list(builtin)
     if templates is not None:
         if not templates.is_dir():
@@ -114,7 +121,6 @@ def environment(templates: Path | None = None, edition: Edition | None = None) -
         auto_reload=False,
     )
     env.filters["num"] = format_number
-    env.filters["yes_no"] = yes_no
     env.filters["quoted"] = quoted
     env.filters["slug"] = slug
     env.filters["groupby_first"] = groupby_first
@@ -136,8 +142,22 @@ def edition_globals(env: Environment, edition: Edition, language: str) -> None:
         assert table is not None
         return text(table.column(key).label)
 
-    env.filters["t"] = text
-    env.globals.update(edition=edition, label=label, column_label=column_label)
+    def yes_no_word(value: bool | None) -> str:
+        return yes_no(value, edition, language)
+
+    def number(value: int | None) -> str:
+        return format_number(value, language)
+
+    def quote(html: Markup) -> Markup:
+        return quoted(html, language)
+
+    def date_words(value: dt.date) -> str:
+        return format_date(value, language)
+
+    env.filters.update(t=text, yes_no=yes_no_word, num=number, quoted=quote, date=date_words)
+    env.globals.update(
+        edition=edition, label=label, column_label=column_label, words=words(language)
+    )
 
 
 class _BytecodeCache(FileSystemBytecodeCache):
@@ -165,27 +185,49 @@ def _bytecode_cache() -> BytecodeCache | None:
         return None
 
 
-def format_number(value: int | None) -> str:
-    """8731 -> «8 731»: Norwegian digit grouping with no-break spaces, so it never wraps."""
+def format_number(value: int | None, language: str = "nb") -> str:
+    """8731 -> «8 731» in Norwegian (no-break spaces, so it never wraps), «8,731» in English."""
     if value is None:
         return ""
-    return f"{value:,}".replace(",", "\u00a0")
+    return f"{value:,}".replace(",", words(language)["digit_group"])
 
 
-def yes_no(value: bool | None) -> str:
-    return "" if value is None else ("Ja" if value else "Nei")
+def format_date(value: dt.date, language: str = "nb") -> str:
+    """A date in words: «31. desember 2025» in Norwegian, «31 December 2025» in English."""
+    w = words(language)
+    month = w["months"].split()[value.month - 1]
+    return w["date"].format(day=value.day, month=month, year=value.year)
 
 
-def quoted(html: Markup) -> Markup:
-    """Put « » around rendered Markdown, inside its first and last paragraph if it has them."""
+def yes_no(value: bool | None, edition: Edition, language: str = "nb") -> str:
+    """True -> «Ja» (or «Yes»): the first word of the edition's yes or no in `language`."""
+    if value is None:
+        return ""
+    wanted = "yes" if value else "no"
+    return next(v.words[language][0] for v in edition.yes_no if v.id == wanted)
+
+
+def quoted(html: Markup, language: str = "nb") -> Markup:
+    """Put « » (“ ” in English) around rendered Markdown, inside its first and last
+    paragraph if it has them."""
     text = str(html).rstrip("\n")
     if not text:
         return Markup("")
+    w = words(language)
+    left, right = w["quote_open"], w["quote_close"]
     opens = text.startswith("<p>")
     closes = text.endswith("</p>")
-    text = ("<p>«" + text[3:]) if opens else ("<p>«</p>\n" + text)
-    text = (text[:-4] + "»</p>") if closes else (text + "\n<p>»</p>")
+    text = (f"<p>{left}" + text[3:]) if opens else (f"<p>{left}</p>\n" + text)
+    text = (text[:-4] + f"{right}</p>") if closes else (text + f"\n<p>{right}</p>")
     return Markup(text + "\n")
+
+
+def status_colours(edition: Edition, language: str) -> dict[str, tuple[str, str]]:
+    """The colours of each goal status, keyed on its word as printed in `language`."""
+    return {
+        v.words[language][0]: STATUS_COLOURS.get(v.id, NEUTRAL_STATUS)
+        for v in edition.goal_statuses
+    }
 
 
 _SLUG_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e"})
@@ -276,6 +318,9 @@ class Logo:
 def page_context(report: Report, md: MarkdownRenderer) -> dict[str, Any]:
     """Everything the templates read besides the report itself."""
     member = report.member
+    language = report.report.language
+    edition = edition_of(report)
+    w = words(language)
     logo = None
     if member.logo:
         src, problem = md.image(member.logo)
@@ -283,12 +328,13 @@ def page_context(report: Report, md: MarkdownRenderer) -> dict[str, Any]:
             md.diagnostics.append(_logo_warning(md, problem))
         else:
             assert src is not None
-            logo = Logo(src, (member.logo_alt or "").strip() or f"Logo: {member.name}")
+            alt = w["logo_alt"].format(member=member.name)
+            logo = Logo(src, (member.logo_alt or "").strip() or alt)
     accent = report.report.accent or DEFAULT_ACCENT
     contact = report.contact
     return {
         "report": report,
-        "title": (report.report.title or "").strip() or DEFAULT_TITLE,
+        "title": (report.report.title or "").strip() or w["default_title"],
         "year": report.report.year,
         "date": report_date(report).isoformat(),
         "lang": report.report.language,
@@ -296,16 +342,13 @@ def page_context(report: Report, md: MarkdownRenderer) -> dict[str, Any]:
         "accent": accent,
         "accent_tint": mix_with_white(accent, 0.08),
         "palette": PALETTE,
-        "status_colours": STATUS_COLOURS,
+        "status_colours": status_colours(edition, language),
         "fonts": font_faces(),
         "logo": logo,
         "contact_name": contact.name or report.key_info.contact,
         "contact_email": contact.email or report.key_info.email,
         "ehn_address": EHN_ADDRESS,
-        "step_phases": {
-            s.key: step_phases(s, edition_of(report), report.report.language)
-            for s in edition_of(report).steps
-        },
+        "step_phases": {s.key: step_phases(s, edition, language) for s in edition.steps},
     }
 
 
@@ -319,7 +362,7 @@ def _logo_warning(md: MarkdownRenderer, problem: str) -> Diagnostic:
 def render_html(report: Report, md: MarkdownRenderer, *, templates: Path | None = None) -> str:
     """The report as one self-contained HTML page (fonts and images inline)."""
     edition = edition_of(report)
-    env = environment(templates, edition)
+    env = environment(templates, edition, report.report.language)
     edition_globals(env, edition, report.report.language)
     env.filters["markdown"] = md.block
     env.filters["markdown_inline"] = md.inline

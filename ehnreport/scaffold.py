@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .forms import DEFAULT, Edition, Question, load_edition
+from .words import words
 from .yamlwriter import CONTROL, key_value, scalar
 
 FORM_EDITION = DEFAULT
@@ -34,27 +35,40 @@ def scaffold(
     schema: str | None = DEFAULT_SCHEMA,
     today: dt.date | None = None,
     form: str = DEFAULT,
+    language: str | None = None,
 ) -> str:
     """The YAML text of a new report for `member` and reporting `year`.
 
     `year` defaults to the calendar year before `today`; `short_name` to the member's
     name when it fits the running footer. `schema` is the path written on the
     editor's modeline (none when None); `form` the edition (bundled, or added with
-    --forms). Raises ValueError, with a Norwegian message, for a name or year the
-    report could not hold, so the result is always valid; KeyError for an unknown form.
+    --forms); `language` the report's language, which its comments are in too (default:
+    the edition's first). Raises ValueError, with a Norwegian message, for a name, year
+    or language the report could not hold, so the result is always valid; KeyError for
+    an unknown form.
     """
     edition = load_edition(form)
+    lang = language or edition.languages[0]
+    if lang not in edition.languages:
+        raise ValueError(
+            f"skjemaet {edition.id} finnes ikke på «{lang}»; velg et av språkene "
+            f"{', '.join(edition.languages)}."
+        )
     if year is None:
         year = (today or dt.date.today()).year - 1
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValueError(
             f"{year} er ikke et mulig rapporteringsår. Skriv året med fire sifre, som 2024."
         )
-    name = _clean(member, "navnet på virksomheten") if member is not None else DEFAULT_MEMBER
+    name = (
+        _clean(member, "navnet på virksomheten")
+        if member is not None
+        else _placeholder(edition, "member.name", lang, DEFAULT_MEMBER)
+    )
     if short_name is not None:
         short = _clean(short_name, "kortnavnet")
     elif member is None:
-        short = DEFAULT_SHORT_NAME
+        short = _placeholder(edition, "member.short-name", lang, DEFAULT_SHORT_NAME)
     else:
         short = _shorten(name)
     if len(short) > MAX_SHORT_NAME:
@@ -66,11 +80,11 @@ def scaffold(
         raise ValueError("stien til skjemaet kan ikke være tom eller inneholde linjeskift.")
 
     # Values the scaffold fills in, by the kind of question: the rest are left empty.
-    values: dict[str, Any] = {"year": year, "edition": edition.id, "language": edition.languages[0]}
+    values: dict[str, Any] = {"year": year, "edition": edition.id, "language": lang}
     names = {("member", "name"): name, ("member", "short_name"): short}
     if member is not None:
         names[("key_info", "name")] = name
-    out = _Writer(edition, values, names)
+    out = _Writer(edition, values, names, lang)
     if schema is not None:
         out.line(0, f"# yaml-language-server: $schema={schema}")
         out.line(0, "#")
@@ -81,6 +95,15 @@ def scaffold(
     for part in edition.parts_after:
         _part(out, part.key, part.title, part.description, part.questions)
     return out.text()
+
+
+def _placeholder(edition: Edition, question_id: str, language: str, default: str) -> str:
+    """The name `init` writes for a question, in the report's language."""
+    try:
+        q = edition.question(question_id)
+    except KeyError:
+        return default
+    return edition.text(q.placeholder, language) or default
 
 
 def _clean(value: str, what: str) -> str:
@@ -104,10 +127,15 @@ def _shorten(name: str) -> str:
 
 class _Writer:
     def __init__(
-        self, edition: Edition, values: dict[str, Any], names: dict[tuple[str, str], str]
+        self,
+        edition: Edition,
+        values: dict[str, Any],
+        names: dict[tuple[str, str], str],
+        language: str,
     ) -> None:
         self.edition = edition
-        self.lang = edition.languages[0]
+        self.lang = language
+        self.w = words(language)
         self.values = values
         self.names = names
         self.lines: list[str] = []
@@ -150,41 +178,29 @@ def _comment(
 
 
 def _help(out: _Writer, indent: int, text: str) -> None:
-    _comment(out, indent, text, first="Veiledning: ")
+    _comment(out, indent, text, first=out.w["init_help"] + " ")
 
 
 def _header(out: _Writer, name: str, year: int, edition_id: str) -> None:
-    for text in (
-        f"Rapport til Etisk handel Norge (EHN) for {year}: {name}.",
-        f"Laget med «ehnreport init» for skjemaet {edition_id}.",
-    ):
-        _comment(out, 0, text)
+    w = out.w
+    _comment(out, 0, w["init_title"].format(year=year, name=name))
+    _comment(out, 0, w["init_made"].format(edition=edition_id))
     out.line(0, "#")
-    out.line(0, "# Slik fyller du ut:")
-    for text in (
-        (
-            "Over hver nøkkel står spørsmålet fra skjemaet, med kode og ledetekst, og en "
-            "veiledning om hva du skriver."
-        ),
-        (
-            "Fri tekst skrives på linjene under «|», med to mellomrom mer innrykk enn "
-            "nøkkelen. Da beholdes linjeskift, punktlister og tegn som : * # slik du "
-            "skriver dem (teksten er Markdown)."
-        ),
-        "Et spørsmål du lar stå tomt, er ubesvart. Det er lov, men gir en advarsel.",
-        "Tall skrives uten mellomrom: 2500000000.",
-        (
-            "Kontroller rapporten med «ehnreport validate report.yaml» og lag PDF og HTML "
-            "med «ehnreport build report.yaml»."
-        ),
+    out.line(0, "# " + w["init_how"])
+    for key in (
+        "init_tip_questions",
+        "init_tip_blocks",
+        "init_tip_empty",
+        "init_tip_numbers",
+        "init_tip_commands",
     ):
-        _comment(out, 0, text, first="- ")
+        _comment(out, 0, w[key], first="- ")
     out.line(0, "#")
-    out.line(0, "# Eksempel på fri tekst:")
+    out.line(0, "# " + w["init_example"])
     for text in (
         "  a2: |",
-        "    Policyen ble vedtatt av kommunedirektøren i 2023.",
-        "    - Den gjelder alle innkjøp over 100 000 kroner.",
+        "    " + w["init_example_line1"],
+        "    - " + w["init_example_line2"],
     ):
         out.line(0, "# " + text)
 
@@ -218,7 +234,7 @@ def _steps(out: _Writer) -> None:
     out.line(0, "steps:")
     for step in out.edition.steps:
         out.blank()
-        _comment(out, 2, f"Trinn {step.number}: {out.t(step.title)}")
+        _comment(out, 2, f"{out.w['step']} {step.number}: {out.t(step.title)}")
         out.line(2, f"{step.key}:")
         for section in step.sections:
             out.blank()
@@ -251,7 +267,7 @@ def _filled(out: _Writer, indent: int, q: Question) -> None:
 
 def _list(out: _Writer, indent: int, q: Question) -> None:
     if q.example is not None:
-        _example(out, indent, q.key, q.example)
+        _example(out, indent, q.key, q.example[out.lang])
     out.line(indent, f"{q.key}: []")
 
 
@@ -261,7 +277,7 @@ def _table(out: _Writer, indent: int, q: Question) -> None:
     out.line(indent, f"{q.key}:")
     _comment(out, indent + 2, out.t(t.rows_help) or out.t(t.rows_label))
     if q.example is not None:
-        _example(out, indent + 2, t.rows_key, q.example)
+        _example(out, indent + 2, t.rows_key, q.example[out.lang])
     out.line(indent + 2, f"{t.rows_key}: []")
     if t.comment_key is not None:
         _comment(out, indent + 2, out.t(t.comment_help) or out.t(t.comment_label))
@@ -289,6 +305,6 @@ ANSWERS: dict[str, Callable[[_Writer, int, Question], None]] = {
 
 def _example(out: _Writer, indent: int, key: str, rows: list[Any]) -> None:
     """A commented example of a list, to write in place of the empty `[]` below it."""
-    _comment(out, indent, "Bytt ut [] med en liste, som i eksemplet:")
+    _comment(out, indent, out.w["init_list_example"])
     for line in key_value(key, rows, 0):
         out.line(indent, "#   " + line if line else "#")

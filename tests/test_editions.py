@@ -95,7 +95,7 @@ def test_second_edition_is_listed(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["Utgave", "Sektor", "År", "Språk", "Spørsmål"]
-    assert lines[1].split() == ["ehn-public-2024", "public", "2024", "nb", "27"]
+    assert lines[1].split() == ["ehn-public-2024", "public", "2024", "nb,", "nn,", "en", "27"]
     # One question removed, one added: still 27.
     assert lines[2].split() == ["ehn-public-2025", "public", "2025", "nb", "27"]
 

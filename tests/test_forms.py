@@ -71,7 +71,7 @@ def test_mistakes_are_reported_at_their_line(tmp_path: Path) -> None:
     text = DEFAULT_FORM.read_text(encoding="utf-8")
     # An unknown key, a text without its language and a wrong kind, all in one file.
     text = text.replace("    kicker:\n      nb: Fastsette", "    kickr:\n      nb: Fastsette", 1)
-    text = text.replace("          nb: Risikokartlegging\n", "          en: Risk mapping\n", 1)
+    text = text.replace("\n              nb: Risikokartlegging\n", "\n", 1)
     text = text.replace("kind: url", "kind: link", 1)
     found = _mistakes(text, tmp_path)
     lines = text.splitlines()
@@ -96,10 +96,10 @@ def test_duplicate_ids_and_dangling_references(tmp_path: Path) -> None:
 
 def test_every_text_has_every_language() -> None:
     data = _data()
-    data["languages"] = ["nb", "nn"]
+    data["languages"] = ["nb", "nn", "en", "se"]
     with pytest.raises(EditionError) as exc:
         edition_from_data(data)
-    assert all("mangler språket nn" in d.message for d in exc.value.diagnostics)
+    assert all("mangler språket se" in d.message for d in exc.value.diagnostics)
 
 
 def test_bundled_edition_file_reads_without_mistakes() -> None:

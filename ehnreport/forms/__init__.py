@@ -22,6 +22,7 @@ from .spec import (
     COLUMN_TYPES,
     FORMAT,
     KINDS,
+    LANGUAGES,
     Column,
     Edition,
     Part,
@@ -39,6 +40,7 @@ __all__ = [
     "EDITIONS",
     "FORMAT",
     "KINDS",
+    "LANGUAGES",
     "Column",
     "Edition",
     "EditionError",
@@ -55,6 +57,7 @@ __all__ = [
     "load_edition",
     "load_edition_file",
     "prepared_text",
+    "prose_folder",
     "reset_added",
 ]
 
@@ -114,6 +117,15 @@ def bundled_folder(edition_id: str) -> Path:
     from importlib import resources  # only for building and tests: costs 10 ms to start
 
     return Path(str(resources.files(__package__).joinpath(edition_id)))
+
+
+def prose_folder(edition_id: str, language: str) -> Path:
+    """The folder of a bundled edition's prose templates in `language`.
+
+    Each language has its own subfolder beside form.yaml, named by its code (`nb/`,
+    `nn/`, `en/`), with the same file names in each.
+    """
+    return bundled_folder(edition_id) / language
 
 
 def load_edition_file(path: Path) -> Edition:

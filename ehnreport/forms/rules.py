@@ -31,12 +31,12 @@ def check_rules(reader: _Reader, edition: Edition) -> None:
     _Rules(reader, edition).check()
 
 
-def prose_templates(edition_id: str) -> set[str]:
-    """The prose templates an edition may name: those in its folder if it is bundled,
-    else the default edition's (an edition added with --forms brings no templates)."""
-    from . import DEFAULT, EDITIONS, bundled_folder
+def prose_templates(edition_id: str, language: str) -> set[str]:
+    """The prose templates an edition has in `language`: those in its folder if it is
+    bundled, else the default edition's (an edition added with --forms brings none)."""
+    from . import DEFAULT, EDITIONS, prose_folder
 
-    folder = bundled_folder(edition_id if edition_id in EDITIONS else DEFAULT)
+    folder = prose_folder(edition_id if edition_id in EDITIONS else DEFAULT, language)
     return {p.name for p in folder.glob("*.html.j2")}
 
 
@@ -46,7 +46,8 @@ class _Rules:
     def __init__(self, reader: _Reader, edition: Edition) -> None:
         self.r = reader
         self.e = edition
-        self.prose = prose_templates(edition.id)
+        first = edition.languages[0] if edition.languages else ""
+        self.prose = prose_templates(edition.id, first) if first in spec.LANGUAGES else set()
 
     def template(self, name: str | None, path: Path_, example: str) -> None:
         if name is None:
@@ -75,6 +76,15 @@ class _Rules:
         for i, lang in enumerate(e.languages):
             if not _LANGUAGE.match(lang):
                 self.r.fail(("languages", i), f"«{lang}» er ikke en språkkode som nb, nn eller en.")
+            elif lang not in spec.LANGUAGES:
+                self.r.fail(
+                    ("languages", i),
+                    f"ehnreport kan ikke skrive ut en rapport på «{lang}»; språkene er "
+                    f"{', '.join(spec.LANGUAGES)}.",
+                )
+            else:
+                self.prose_in(lang, i)
+        self.yes_no()
         ids: dict[str, Path_] = {}
         codes: dict[str, Path_] = {}
         parts = [("parts_before", i, p) for i, p in enumerate(e.parts_before)]
@@ -101,6 +111,40 @@ class _Rules:
         for _, q in e.questions():
             if q.table is not None and q.table.matches is not None:
                 self.matches(q.table, ids[q.id])
+
+    def prose_in(self, language: str, index: int) -> None:
+        """Each prose template of the edition's first language exists in `language` too."""
+        missing = sorted(self.prose - prose_templates(self.e.id, language))
+        if missing:
+            self.r.fail(
+                ("languages", index),
+                f"tekstmalene {', '.join(missing)} finnes ikke på «{language}» "
+                f"(i mappen {language}/ ved siden av form.yaml).",
+            )
+
+    def yes_no(self) -> None:
+        """Yes/no columns need the words for yes and no (ids "yes" and "no"), and status
+        columns at least one status."""
+        types = {c.type for _, q in self.e.questions() if q.table for c in q.table.columns}
+        ids = [v.id for v in self.e.yes_no]
+        if ("yesno" in types or ids) and sorted(ids) != ["no", "yes"]:
+            self.r.fail(
+                ("yes_no",) if ids else (),
+                'yes_no: skal ha to oppslag, med id "yes" og "no", og ordene for ja og nei.',
+            )
+        for group, vocabulary in (
+            ("goal_statuses", self.e.goal_statuses),
+            ("yes_no", self.e.yes_no),
+        ):
+            for i, v in enumerate(vocabulary):
+                for lang, words in v.words.items():
+                    if not words:
+                        self.r.fail((group, i, "words", lang), "her skal det stå minst ett ord.")
+        if "status" in types and not self.e.goal_statuses:
+            self.r.fail(
+                (),
+                "goal_statuses: må ha minst ett statusord når en kolonne har type: status.",
+            )
 
     def models(self, ids: dict[str, Path_]) -> None:
         """Model names (the JSON Schema's $defs) are class-like and used once each."""

@@ -43,6 +43,10 @@ KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 ColumnType = Literal["text", "count", "yesno", "list", "status"]
 COLUMN_TYPES: tuple[str, ...] = ColumnType.__args__  # type: ignore[attr-defined]
 
+# The languages ehnreport can print a report in: its own fixed words
+# (ehnreport/templates/words.yaml) exist in each, and an edition declares some of them.
+LANGUAGES: tuple[str, ...] = ("nb", "nn", "en")
+
 # What next year's draft does with an answer: keep it to be revised, or clear it.
 Yearly = Literal["keep", "clear"]
 
@@ -119,7 +123,7 @@ class Question(NamedTuple):
     placeholder: Texts | None = None  # what `init` writes here; left in, it is warned
     quoted: bool = False  # printed inside « »: an answer that brings its own is warned
     table: Table | None = None
-    example: Any = None  # an example answer, shown in a new report
+    example: dict[str, Any] | None = None  # an example answer per language, for `init`
 
 
 class Section(NamedTuple):
@@ -190,6 +194,7 @@ class Edition(NamedTuple):
     steps: tuple[Step, ...]
     parts_after: tuple[Part, ...]  # printed after the steps
     goal_statuses: tuple[Vocabulary, ...] = ()
+    yes_no: tuple[Vocabulary, ...] = ()  # the words of a yes/no cell: ids "yes" and "no"
     themes: dict[str, tuple[str, ...]] | None = None  # language -> known words
 
     @property

@@ -29,8 +29,10 @@ def edition_for(data: Any) -> Edition:
 
 
 def model_for(data: Any) -> type[BaseModel]:
-    """The model to validate a report's data with: its edition's."""
-    return report_model(edition_for(data))
+    """The model to validate a report's data with: its edition's, in its language."""
+    meta = data.get("report") if isinstance(data, dict) else None
+    language = meta.get("language") if isinstance(meta, dict) else None
+    return report_model(edition_for(data), language if isinstance(language, str) else None)
 
 
 def edition_of(report: BaseModel) -> Edition:

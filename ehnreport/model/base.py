@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
 class Strict(BaseModel):
@@ -66,30 +66,11 @@ def _url(value: str) -> str:
     return value
 
 
-def _yes_no(v: object) -> object:
-    """«Ja»/«Nei» in any letter case, or true/false, as a boolean."""
-    if isinstance(v, str):
-        word = v.strip().casefold()
-        if word == "ja":
-            return True
-        if word == "nei":
-            return False
-    return v
-
-
 # Every answer is Markdown text; an empty answer is allowed and printed as EHN prints it.
 Text = str
 Email = Annotated[str, AfterValidator(_email)]
 Url = Annotated[str, AfterValidator(_url)]
 Count = Annotated[int, Field(strict=True, ge=0)]
-# The schema says what the validator accepts, so editors do not flag «Ja» and «Nei».
-YesNo = Annotated[
-    bool,
-    Field(strict=True),
-    BeforeValidator(_yes_no),
-    WithJsonSchema({"enum": ["Ja", "Nei", "ja", "nei", "JA", "NEI", True, False]}),
-]
-
 # How many rows, goals, risks and cards one report may hold, as the bundled edition
 # sets them (each table's max_rows, each list's max_items). Far above any real report
 # (NTNU has 3 goals, 4 risks, 1 table row), they keep a build of a hostile or

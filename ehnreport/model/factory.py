@@ -15,9 +15,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, WithJsonSchema, create_model
 
-from ..forms import Column, Edition, Part, Question, Step, Table, known_editions
-from .base import Count, Email, Strict, Text, Url, YesNo
+from ..forms import Column, Edition, Part, Question, Step, Table, Vocabulary, known_editions
+from .base import Count, Email, Strict, Text, Url
 
+# The word before a step's number in its schema title: «Trinn 2: …». The same as
+# `step` in words.yaml (a test checks), kept here so that validate reads no YAML file
+# besides the report to build its models.
+_STEP = {"nb": "Trinn", "nn": "Trinn", "en": "Step"}
 _HEX = re.compile(r"#[0-9a-fA-F]{6}\Z")
 
 
@@ -81,11 +85,29 @@ Year = Annotated[int, Field(strict=True), AfterValidator(_plausible_year)]
 Colour = Annotated[str, AfterValidator(_accent)]
 
 
+def _accepted(edition: Edition, language: str) -> tuple[str, ...]:
+    """The languages whose words a report in `language` may type: its own, and always
+    the edition's first (nb), so that a report keeps its words when its language changes."""
+    return tuple(dict.fromkeys((language, edition.languages[0])))
+
+
+def _words(vocabulary: tuple[Vocabulary, ...], edition: Edition, language: str) -> list[str]:
+    """Every word of a vocabulary a report in `language` may type, its own words first."""
+    return list(
+        dict.fromkeys(
+            w for lang in _accepted(edition, language) for v in vocabulary for w in v.words[lang]
+        )
+    )
+
+
 def _status_type(edition: Edition, language: str) -> Any:
-    """Goal status words: any letter case is accepted, the printed word is stored."""
-    words = [w for v in edition.goal_statuses for w in v.words.get(language, ())]
+    """Goal status words: in the report's language or nb, any letter case; the word
+    printed in the report's language is stored."""
     printed = {
-        w.casefold(): v.words[language][0] for v in edition.goal_statuses for w in v.words[language]
+        w.casefold(): v.words[language][0]
+        for lang in reversed(_accepted(edition, language))
+        for v in edition.goal_statuses
+        for w in v.words[lang]
     }
 
     def status_word(v: object) -> object:
@@ -94,20 +116,55 @@ def _status_type(edition: Edition, language: str) -> Any:
         return v
 
     shown = [v.words[language][0] for v in edition.goal_statuses]
+    words = _words(edition.goal_statuses, edition, language)
     return Annotated[
         _literal(tuple(shown)),
         BeforeValidator(status_word),
         # The schema lists the words as written and in lower case, both of which are accepted.
-        WithJsonSchema({"enum": [*words, *(w.lower() for w in words)]}),
+        WithJsonSchema({"enum": list(dict.fromkeys([*words, *(w.lower() for w in words)]))}),
+    ]
+
+
+def _yes_no_type(edition: Edition, language: str) -> Any:
+    """Yes and no in the report's language or nb, any letter case, or true/false."""
+    meaning = {
+        w.casefold(): v.id == "yes"
+        for lang in _accepted(edition, language)
+        for v in edition.yes_no
+        for w in v.words[lang]
+    }
+
+    def yes_no(v: object) -> object:
+        if isinstance(v, str):
+            return meaning.get(v.strip().casefold(), v)
+        return v
+
+    words = _words(edition.yes_no, edition, language)
+    return Annotated[
+        bool,
+        Field(strict=True),
+        BeforeValidator(yes_no),
+        # The schema says what the validator accepts, so editors do not flag «Ja» and «Nei».
+        WithJsonSchema(
+            {
+                "enum": [
+                    *words,
+                    *(w.lower() for w in words),
+                    *(w.upper() for w in words),
+                    True,
+                    False,
+                ]
+            }
+        ),
     ]
 
 
 class _Build:
     """The models of one edition, built once."""
 
-    def __init__(self, edition: Edition) -> None:
+    def __init__(self, edition: Edition, language: str) -> None:
         self.e = edition
-        self.lang = edition.languages[0]
+        self.lang = language
 
     def t(self, texts: dict[str, str] | None) -> str:
         return self.e.text(texts, self.lang)
@@ -237,7 +294,9 @@ class _Build:
     def step(self, s: Step) -> tuple[Any, Any]:
         fields = {q.key: self.question(q, in_step=True) for q in s.questions}
         model = self.model(s.model, s.doc, fields)
-        return model, Field(default_factory=model, title=f"Trinn {s.number}: {self.t(s.title)}")
+        return model, Field(
+            default_factory=model, title=f"{_STEP[self.lang]} {s.number}: {self.t(s.title)}"
+        )
 
     def report(self) -> type[BaseModel]:
         e = self.e
@@ -289,7 +348,7 @@ def _count_column(b: _Build, c: Column) -> tuple[Any, dict[str, Any]]:
 
 
 def _yes_no_column(b: _Build, c: Column) -> tuple[Any, dict[str, Any]]:
-    return YesNo, {}
+    return _yes_no_type(b.e, b.lang), {}
 
 
 def _list_column(b: _Build, c: Column) -> tuple[Any, dict[str, Any]]:
@@ -308,14 +367,21 @@ COLUMN_HANDLERS: dict[str, Callable[[_Build, Column], tuple[Any, dict[str, Any]]
     "status": _status_column,
 }
 
-_built: dict[str, tuple[Edition, type[BaseModel]]] = {}
+_built: dict[tuple[str, str], tuple[Edition, type[BaseModel]]] = {}
 
 
-def report_model(edition: Edition) -> type[BaseModel]:
-    """The report model of `edition`, built on first use and kept for the process."""
-    cached = _built.get(edition.id)
+def report_model(edition: Edition, language: str | None = None) -> type[BaseModel]:
+    """The report model of `edition` in `language` (default: its first), built on first
+    use and kept for the process.
+
+    A model per language, rather than one model reading the language from pydantic's
+    validation context: the words a member may type and the titles and descriptions
+    of the JSON Schema both follow the language, and one mechanism serves both.
+    """
+    lang = language if language in edition.languages else edition.languages[0]
+    cached = _built.get((edition.id, lang))
     if cached is not None and cached[0] is edition:
         return cached[1]
-    model = _Build(edition).report()
-    _built[edition.id] = (edition, model)
+    model = _Build(edition, lang).report()
+    _built[(edition.id, lang)] = (edition, model)
     return model
