@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
 
+from .codes import check as check_code
+
 # Characters that must never reach a terminal or a CI log as they are: control
 # characters (a line break in a key could forge a line, such as a GitHub Actions
 # `::error::` command; ESC starts terminal escape sequences), line and paragraph
@@ -59,6 +61,8 @@ class Diagnostic:
     file: str = ""
 
     def __post_init__(self) -> None:
+        # Every code is registered with its severity; any other is a programming error.
+        check_code(self.code, self.severity)
         # Printable by construction: no code path that makes a diagnostic (loading,
         # checks, rendering, the PDF fetcher) can carry a control character from a
         # report or a file name to a terminal, a CI log or a machine format.

@@ -9,8 +9,9 @@ are stored beside it as NAME.expected (golden; rewrite with --update-golden):
   `--pdf --templates templates` when the folder has templates; these show the warnings
   that only building finds (links, images, what the PDF tried to fetch).
 
-Every diagnostic code in the package's source must appear in at least one golden file,
-so each message a user can meet is pinned with its code, path, line and sentence.
+Every report code in the registry (ehnreport/codes.py) must appear in at least one
+golden file, so each message a user can meet is pinned with its code, path, line and
+sentence; every edition code (a --forms folder's mistakes) is pinned in EDITION_TESTS.
 """
 
 from __future__ import annotations
@@ -24,16 +25,20 @@ import pytest
 from typer.testing import CliRunner
 
 from ehnreport.cli import app
+from ehnreport.clidoc import CODES_COMMAND, CODES_END, CODES_START, code_table
+from ehnreport.codes import CODES, EDITION_CODES, REPORT_CODES
+from ehnreport.errors import Diagnostic
 from ehnreport.loader import MAX_BYTES
 
-from .conftest import DATA
-from .diagnostic_codes import scan
+from .conftest import DATA, ROOT
 
 REPORTS = DATA / "reports"
 CASES = sorted(p.name for p in REPORTS.iterdir() if p.suffix == ".yaml")
 BUILD_CASES = sorted(
     p.name for p in REPORTS.iterdir() if p.is_dir() and p.name.startswith("build-")
 )
+
+EDITION_TESTS = ("test_editions.py", "test_forms.py")
 
 # name → the file's bytes
 GENERATED: dict[str, Callable[[], bytes]] = {
@@ -83,80 +88,69 @@ def test_corpus_is_large_enough():
     assert len(CASES) >= 30
 
 
-def _shown_codes() -> dict[str, set[str]]:
-    """Code → the golden files that show it as `error[code]` or `warning[code]`."""
-    shown: dict[str, set[str]] = {}
-    for path in REPORTS.glob("*.expected"):
-        for code in re.findall(r"\b(?:error|warning)\[([a-z0-9-]+)\]", path.read_text("utf-8")):
-            shown.setdefault(code, set()).add(path.name)
-    return shown
-
-
-def test_every_diagnostic_code_is_shown_in_a_golden_file():
-    found = scan()
-    assert not found.unreadable, (
-        "cannot tell which code these calls make; write the code as a string literal, "
-        f"or teach tests/diagnostic_codes.py the new form: {found.unreadable}"
-    )
-    missing = {
-        code: where for code, where in sorted(found.codes.items()) if code not in _shown_codes()
+def _shown() -> set[tuple[str, str]]:
+    """(severity, code) of every `error[code]` and `warning[code]` in the golden files."""
+    return {
+        found
+        for path in REPORTS.glob("*.expected")
+        for found in re.findall(r"\b(error|warning)\[([a-z0-9-]+)\]", path.read_text("utf-8"))
     }
+
+
+def _shown_codes() -> set[str]:
+    return {code for _, code in _shown()}
+
+
+def test_every_report_code_is_shown_in_a_golden_file():
+    shown = _shown_codes()
+    missing = sorted(set(REPORT_CODES) - set(shown))
     assert not missing, f"no golden file under {REPORTS} shows these codes: {missing}"
 
 
-def test_golden_files_only_show_codes_the_source_makes():
-    # The other direction: a golden file with a code the scan missed means the scan
-    # has a blind spot, and the test above would pass without looking.
-    assert set(_shown_codes()) <= set(scan().codes)
+def test_each_code_is_shown_with_the_severity_it_is_registered_with():
+    # A registry that says "warning" for a code the goldens show as an error is wrong.
+    for code, entry in REPORT_CODES.items():
+        if entry.severity != "both":
+            assert (entry.severity, code) in _shown(), (code, entry.severity)
 
 
-def test_the_scan_finds_codes_in_every_module_that_makes_them():
-    # A scan that quietly found nothing would let the coverage test pass without looking.
-    modules = {where.split(":")[0] for places in scan().codes.values() for where in places}
-    for module in (
-        "loader",
-        "diagnostics",
-        "checks",
-        "completeness",
-        "markdown",
-        "render",
-        "build",
-        "validate",
-    ):
-        assert f"ehnreport/{module}.py" in modules, module
+def test_golden_files_only_show_registered_codes():
+    assert set(_shown_codes()) <= set(REPORT_CODES)
 
 
-def test_the_scan_reads_helpers_and_returned_tuples(tmp_path: Path):
-    package = tmp_path / "pkg"
-    package.mkdir()
-    (package / "m.py").write_text(
-        "def _fail(line, code, message):\n"
-        "    return Diagnostic(line, 1, 'error', code, '', message)\n"
-        "def _message(err):\n"
-        "    if err:\n"
-        "        return 'from-tuple', 'x'\n"
-        "    return 'other-tuple', 'y'\n"
-        "class R:\n"
-        "    def warn(self, place, line, code, message):\n"
-        "        self.out.append(Diagnostic(line, 1, 'warning', code, '', message))\n"
-        "def f(r, err):\n"
-        "    def add(severity, code):\n"
-        "        Diagnostic(1, 1, severity, code, '', '')\n"
-        "    add('warning', 'nested-helper')\n"
-        "    r.warn(None, 1, 'method-helper', 'm')\n"
-        "    code, message = _message(err)\n"
-        "    Diagnostic(1, 1, 'error', code, '', message)\n"
-        "    raise _fail(1, 'forwarded', 'm')\n"
-        "def g(x):\n"
-        "    Diagnostic(1, 1, 'error', x.upper(), '', '')\n",
-        encoding="utf-8",
-    )
-    found = scan(package)
-    assert set(found.codes) == {
-        "forwarded",
-        "from-tuple",
-        "other-tuple",
-        "method-helper",
-        "nested-helper",
-    }
-    assert found.unreadable == ["pkg/m.py:19"]
+def test_every_edition_code_is_pinned_by_a_test():
+    tests = "".join((Path(__file__).parent / name).read_text("utf-8") for name in EDITION_TESTS)
+    missing = [code for code in EDITION_CODES if f"error[{code}]" not in tests]
+    assert not missing, f"no assertion in {EDITION_TESTS} shows these codes: {missing}"
+
+
+@pytest.mark.parametrize("severity", ["error", "warning"])
+def test_an_unregistered_code_is_refused(severity: str):
+    with pytest.raises(ValueError, match="'not-a-code' is not registered"):
+        Diagnostic(1, 1, severity, "not-a-code", "", "melding")
+
+
+def test_a_code_is_refused_with_a_severity_it_is_not_made_with():
+    with pytest.raises(ValueError, match="'unanswered' is registered as warning"):
+        Diagnostic(1, 1, "error", "unanswered", "", "melding")
+    with pytest.raises(ValueError, match="'yaml-syntax' is registered as error"):
+        Diagnostic(1, 1, "warning", "yaml-syntax", "", "melding")
+    for severity in ("error", "warning"):  # "both"
+        assert Diagnostic(1, 1, severity, "logo", "", "melding").code == "logo"
+
+
+def test_report_and_edition_codes_are_apart_and_described():
+    assert not set(REPORT_CODES) & set(EDITION_CODES)
+    for code, entry in CODES.items():
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", code), code
+        assert entry.severity in ("error", "warning", "both"), code
+        text = entry.description
+        assert text[:1].isupper() and text.endswith(".") and "\n" not in text, code
+
+
+def test_the_guide_lists_every_code_from_the_registry():
+    guide = (ROOT / "docs" / "validere-og-bygge.md").read_text(encoding="utf-8")
+    committed = guide.split(CODES_START + "\n", 1)[1].split(CODES_END, 1)[0]
+    assert committed == code_table(), f"the guide's code list is stale: run `{CODES_COMMAND}`"
+    for code in CODES:
+        assert f"| `{code}` |" in committed, code

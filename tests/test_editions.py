@@ -311,3 +311,68 @@ def test_validate_reads_only_the_edition_the_report_names(tmp_path: Path) -> Non
     assert forms._bundled.cache_info().currsize == 0  # the bundled edition was never read
     check_file(ROOT / "examples" / "ntnu-2024.yaml")
     assert forms._bundled.cache_info().currsize == 1
+
+
+# -- each code of a --forms folder, as the user sees it ---------------------------------
+
+
+def test_a_missing_forms_folder_says_forms_folder(tmp_path: Path) -> None:
+    missing = tmp_path / "finnes-ikke"
+    result = invoke("validate", "--forms", str(missing), "x.yaml")
+    assert result.exit_code == 1
+    assert f"{missing}:1:1: error[forms-folder] fant ikke mappen (--forms).\n" in result.output
+
+
+def test_a_forms_folder_without_editions_says_forms_folder(tmp_path: Path) -> None:
+    (tmp_path / "tom").mkdir()  # a subfolder without a form.yaml is not an edition
+    result = invoke("forms", "--forms", str(tmp_path))
+    assert result.exit_code == 1
+    assert (
+        f"{tmp_path}:1:1: error[forms-folder] fant ingen utgaver: hver utgave ligger i en "
+        "egen mappe med en form.yaml.\n"
+    ) in result.output
+
+
+def test_an_unreadable_form_file_says_form_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy_2099(tmp_path)
+    form_file = folder / "ehn-public-2099" / "form.yaml"
+    opened = Path.open
+
+    # The suite runs as root, which reads a file without read permission: refuse it here.
+    def refuse(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self == form_file:
+            raise PermissionError(13, "Permission denied", str(self))
+        return opened(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    result = invoke("forms", "--forms", str(folder))
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{form_file}:1:1: error[form-file] kan ikke leses (Permission denied).\n" in result.output
+    )
+
+
+def test_an_id_other_than_the_folder_says_form_id(tmp_path: Path) -> None:
+    folder = _copy_2099(tmp_path)
+    (folder / "ehn-public-2099").rename(folder / "annet-navn")
+    result = invoke("forms", "--forms", str(folder))
+    assert result.exit_code == 1
+    assert (
+        f"{folder / 'annet-navn' / 'form.yaml'}:1:1: error[form-id] id: utgaven heter "
+        "«ehn-public-2099», men mappen heter «annet-navn»; gi dem samme navn.\n"
+    ) in result.output
+
+
+def test_a_bundled_id_in_a_forms_folder_says_form_id(tmp_path: Path) -> None:
+    folder = tmp_path / "skjema"
+    (folder / forms.DEFAULT).mkdir(parents=True)
+    form_file = folder / forms.DEFAULT / "form.yaml"
+    form_file.write_bytes((forms.bundled_folder(forms.DEFAULT) / "form.yaml").read_bytes())
+    result = invoke("forms", "--forms", str(folder))
+    assert result.exit_code == 1
+    assert (
+        f"{form_file}:1:1: error[form-id] id: «{forms.DEFAULT}» er en innebygd utgave; "
+        "gi utgaven i mappen et nytt navn.\n"
+    ) in result.output

@@ -14,8 +14,9 @@ import json
 import pytest
 
 from ehnreport import __version__
+from ehnreport.codes import CODES
 from ehnreport.errors import Diagnostic
-from ehnreport.reporters.codereview import RULES, gitlab, sarif
+from ehnreport.reporters.codereview import gitlab, sarif
 from ehnreport.reporters.terminal import render_diagnostics, use_color
 from ehnreport.validate import CheckResult, check_file
 
@@ -80,7 +81,7 @@ def test_sarif_content(bad):
     ids = [rule["id"] for rule in driver["rules"]]
     assert ids == sorted(used)
     for rule in driver["rules"]:
-        assert rule["shortDescription"]["text"] == RULES[rule["id"]]
+        assert rule["shortDescription"]["text"] == CODES[rule["id"]].description
     levels = {rule["id"]: rule["defaultConfiguration"]["level"] for rule in driver["rules"]}
     assert levels["unknown-key"] == "error" and levels["unanswered"] == "warning"
     assert len(run["results"]) == sum(len(r.diagnostics) for r in rs)
@@ -104,7 +105,7 @@ def test_sarif_uri_of_odd_paths():
         from pathlib import Path
 
         r = CheckResult(
-            path=Path(path), diagnostics=[Diagnostic(1, 1, "error", "x", "", "m", path)]
+            path=Path(path), diagnostics=[Diagnostic(1, 1, "error", "yaml-syntax", "", "m", path)]
         )
         return sarif([r], "0")["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
             "artifactLocation"
@@ -173,7 +174,9 @@ def test_fingerprint_ignores_line_numbers_in_messages(tmp_path):
 def test_repeated_problems_get_distinct_fingerprints():
     from pathlib import Path
 
-    same = [Diagnostic(i, 1, "warning", "x", "a", "samme melding", "r.yaml") for i in (1, 5)]
+    same = [
+        Diagnostic(i, 1, "warning", "unanswered", "a", "samme melding", "r.yaml") for i in (1, 5)
+    ]
     issues = gitlab([CheckResult(path=Path("r.yaml"), diagnostics=same)])
     assert issues[0]["fingerprint"] != issues[1]["fingerprint"]
 
@@ -312,21 +315,23 @@ def _no_controls(outputs: dict[str, str]) -> None:
 
 
 def test_a_diagnostic_is_printable_when_it_is_made():
-    d = Diagnostic(1, 1, "error", "x", HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT)
+    d = Diagnostic(1, 1, "error", "yaml-syntax", HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT)
     for value in (d.path, d.message, d.file):
         assert _unsafe_in(value) == []
         assert value.isprintable()
     assert "\\n" in d.message and "\\x1b" in d.message and "\\u202e" in d.message
     assert "\\uffff" in d.message and "\\udcff" in d.message
     # Made again from its own fields (dataclasses.replace, sorting), it stays the same.
-    assert Diagnostic(1, 1, "error", "x", d.path, d.message, d.file) == d
+    assert Diagnostic(1, 1, "error", "yaml-syntax", d.path, d.message, d.file) == d
 
 
 def test_no_format_carries_a_control_character_from_a_diagnostic(tmp_path):
     path = tmp_path / "report.yaml"
     path.write_text(BAD, encoding="utf-8")
     result = check_file(path)
-    result.diagnostics.append(Diagnostic(3, 4, "warning", "x", HOSTILE_TEXT, HOSTILE_TEXT, "f"))
+    result.diagnostics.append(
+        Diagnostic(3, 4, "warning", "unanswered", HOSTILE_TEXT, HOSTILE_TEXT, "f")
+    )
     outputs = _all_formats([result])
     _no_controls({k: v.replace("\x1b[", "[") for k, v in outputs.items()})
 

@@ -15,52 +15,13 @@ from pathlib import PurePath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
+from ..codes import CODES
 from ..errors import Diagnostic, printable
 from ..validate import CheckResult
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-
-# One sentence per diagnostic code, for the rule list of SARIF. A code not listed
-# (a new check) is described by its name.
-RULES: dict[str, str] = {
-    "bad-key": "En nøkkel er ikke en enkel tekst.",
-    "card-order": "Kortene i 3.A.1 står ikke i samme rekkefølge som risikoene i 2.A.3.",
-    "card-without-risk": "Et kort i 3.A.1 har ingen risiko med samme navn i 2.A.3.",
-    "comment-value": "En verdi som begynner med # leses som en kommentar.",
-    "control-character": "En tekst inneholder et kontrolltegn.",
-    "duplicate-key": "Samme nøkkel står to ganger.",
-    "empty-card": "Et kort i 3.A.1 har ingen utfylte felt.",
-    "encoding": "Filen er ikke lagret som UTF-8-tekst.",
-    "file-too-large": "Filen er større enn tillatt.",
-    "folded-text": "Tekst over flere linjer er skrevet uten |.",
-    "future-year": "Rapporteringsåret er ikke begynt ennå.",
-    "image-alt": "Et bilde mangler alternativ tekst.",
-    "image-refused": "Et bilde kan ikke brukes i rapporten.",
-    "invalid-value": "Ugyldig verdi.",
-    "link-refused": "En lenke kan ikke brukes i rapporten.",
-    "logo": "Logoen er ikke en fil i rapportens mappe.",
-    "missing": "Et påkrevd felt mangler eller er tomt.",
-    "multiple-documents": "Filen har mer enn ett YAML-dokument.",
-    "not-a-report": "Filen er ikke en rapport.",
-    "not-allowed": "Verdien er ikke blant de tillatte.",
-    "placeholder": "Teksten «ehnreport init» satte inn, står igjen.",
-    "quoted-text": "En tekst som skrives ut i « », har egne anførselstegn.",
-    "risk-without-card": "En risiko i 2.A.3 har ikke noe kort i 3.A.1.",
-    "table-wrap": "En tabell er for bred for siden.",
-    "too-deep": "Rapporten er for dypt nestet.",
-    "too-large": "Rapporten blir for stor når aliasene foldes ut.",
-    "too-long": "Teksten er for lang.",
-    "unanswered": "Et spørsmål i skjemaet er ikke besvart.",
-    "unknown-key": "Ukjent nøkkel.",
-    "unknown-theme": "Temaet er ikke blant de kjente temaene.",
-    "wrong-type": "Verdien er av feil slag (tekst, tall, liste eller gruppe).",
-    "yaml-alias": "En YAML-referanse (*navn) som ikke er definert.",
-    "yaml-merge": "YAML-sammenslåing (<<) er ikke tillatt.",
-    "yaml-syntax": "Ugyldig YAML.",
-    "yaml-tag": "YAML-tagger er ikke tillatt.",
-}
 
 _LINE_NUMBER = re.compile(r"\blinje \d+")
 
@@ -136,7 +97,7 @@ def sarif(results: list[CheckResult], version: str, *, strict: bool = False) -> 
         {
             "id": code,
             "name": code,
-            "shortDescription": {"text": RULES.get(code, code)},
+            "shortDescription": {"text": CODES[code].description},
             "defaultConfiguration": {"level": levels[code]},
         }
         for code in rule_ids
