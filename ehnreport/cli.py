@@ -273,6 +273,49 @@ def init(
     )
 
 
+@app.command("import")
+def import_(
+    source: Annotated[
+        Path,
+        typer.Argument(help="PDF-en fra EHNs portal (eller fra ehnreport), eller teksten i den."),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Rapportfilen som skal lages. Standard: <navn>.yaml."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Rapporteringsåret, når teksten ikke sier det.")
+    ] = None,
+    form: Annotated[
+        str | None, typer.Option("--form", help="Skjemautgaven. Standard: den nyeste.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
+) -> None:
+    """Hent svarene fra en rapport-PDF (eller teksten i den) til en ny rapportfil.
+
+    Avslutningskoder: 0 skrevet, 2 kilden kan ikke leses, er ikke en EHN-rapport, eller
+    filen finnes allerede (uten --force), 3 filen kunne ikke skrives.
+    """
+    from .importer import import_report, summary
+    from .importer.writer import write_checked
+
+    target = output or Path(source.stem + ".yaml")
+    if target.exists() and (not force or target.is_dir()):
+        what = (
+            "er en mappe" if target.is_dir() else "finnes allerede; bruk --force for å skrive over"
+        )
+        typer.echo(f"ehnreport: {printable(str(target))} {what}.", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    try:
+        result = import_report(source, year=year, edition=form)
+        write_checked(target, result.text)
+    except UserError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"skrev {printable(str(target))}")
+    for line in summary(result):
+        typer.echo(line)
+
+
 PDF_VARIANTS = (
     "pdf/a-2a",
     "pdf/a-3a",

@@ -1,0 +1,154 @@
+"""`ehnreport import`: a report YAML from a report's PDF, or from the PDF's text.
+
+The PDF reader is imported here only when a PDF is read, never by `validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputFileError
+from ..validate import open_report, printable
+from . import formview
+from .portal import Doc, Imported, NotAReport, read
+from .writer import report_yaml
+
+MAX_SOURCE = 20 * 1024 * 1024  # a portal PDF is about 1 MiB; the text far less
+PLACEHOLDER_MEMBER = "Virksomhetens navn"
+MAX_SHORT_NAME = 40
+
+
+@dataclass
+class ImportResult:
+    """The report's YAML text, and what the member should look at."""
+
+    text: str
+    imported: Imported
+    counts: list[tuple[int, int, int]] = field(default_factory=list)  # step, answered, total
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.imported.warnings
+
+
+def read_doc(source: Path) -> Doc:
+    """The text of `source`, a PDF or a .txt file, as pages of lines."""
+    name = printable(str(source))
+    open_report(source)
+    if source.stat().st_size > MAX_SOURCE:
+        raise InputFileError(f"{name}: filen er større enn {MAX_SOURCE // 2**20} MiB.")
+    raw = source.read_bytes()
+    if raw.startswith(b"%PDF"):
+        from .pdftext import pdf_doc
+
+        return pdf_doc(raw, name)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputFileError(
+            f"{name}: er verken en PDF eller en tekstfil i UTF-8. Lagre teksten som UTF-8."
+        ) from None
+    return Doc.from_text(text)
+
+
+def build_data(
+    imported: Imported, *, year: int | None, edition: str, today: dt.date | None = None
+) -> dict[str, Any]:
+    """The report's data: what was read, plus the parts every report must have."""
+    data = dict(imported.data)
+    if year is None:
+        year = imported.year
+    if year is None:
+        year = (today or dt.date.today()).year - 1
+        imported.check(
+            "report.year",
+            f"rapporteringsåret står ikke i teksten; {year} er satt inn. Rett det, "
+            "eller bruk --year.",
+        )
+    data["report"] = {"year": year, "form": edition, "language": "nb"}
+    key_info = data.get("key_info") or {}
+    name = key_info.get("name") or imported.member_name or imported.short_name
+    if not name:
+        name = PLACEHOLDER_MEMBER
+        imported.check("member.name", "virksomhetens navn står ikke i teksten; skriv det inn.")
+    short = imported.short_name
+    if not short:
+        short = name if len(name) <= MAX_SHORT_NAME else name[:MAX_SHORT_NAME].rstrip()
+        imported.check(
+            "member.short_name", f"bunnteksten med kortnavnet ble ikke funnet; «{short}» er brukt."
+        )
+    elif len(short) > MAX_SHORT_NAME:
+        imported.check("member.short_name", "kortnavnet i bunnteksten er for langt; det er kuttet.")
+        short = short[:MAX_SHORT_NAME].rstrip()
+    data["member"] = {"name": name, "short_name": short}
+    return data
+
+
+def count_answers(data: dict[str, Any], edition: str) -> list[tuple[int, int, int]]:
+    """Answered questions per step: (step number, answered, total)."""
+    steps = data.get("steps") or {}
+    out = []
+    for step in formview.steps(edition):
+        answers = steps.get(step.key) or {}
+        answered = sum(1 for q in step.questions if _answered(answers.get(q.key)))
+        out.append((step.number, answered, len(step.questions)))
+    return out
+
+
+def _answered(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, dict):
+        return any(_answered(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_answered(v) for v in value)
+    return True
+
+
+def import_report(
+    source: Path,
+    *,
+    year: int | None = None,
+    edition: str | None = None,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Read `source` and lay its answers out as a report, as `init` lays one out."""
+    edition = edition or formview.LATEST
+    if edition not in formview.EDITIONS:
+        raise InputFileError(
+            f"ukjent skjemautgave «{printable(edition)}». Kjente: {', '.join(formview.EDITIONS)}."
+        )
+    if year is not None and not 2000 <= year <= 2100:
+        raise InputFileError(f"{year} er ikke et mulig rapporteringsår. Skriv det som 2024.")
+    doc = read_doc(source)
+    try:
+        imported = read(doc, edition)
+    except NotAReport as exc:
+        raise InputFileError(f"{printable(str(source))}: {exc}") from None
+    data = build_data(imported, year=year, edition=edition, today=today)
+    header = [
+        f"Rapport til Etisk handel Norge (EHN) for {data['report']['year']}: "
+        f"{data['member']['name']}.",
+        f"Hentet fra «{source.name}» med «ehnreport import» for skjemaet {edition}. "
+        "Les gjennom svarene mot PDF-en; kommentarer som begynner med SJEKK viser hvor "
+        "teksten var usikker.",
+    ]
+    text = report_yaml(data, header=header, notes=imported.notes)
+    return ImportResult(text, imported, count_answers(data, edition))
+
+
+def summary(result: ImportResult) -> list[str]:
+    """The closing lines of `ehnreport import`: answers per step and places to check."""
+    per_step = ", ".join(f"trinn {n} {a}/{t}" for n, a, t in result.counts)
+    lines = [f"Besvarte spørsmål: {per_step}."]
+    if result.warnings:
+        lines.append(f"Steder å sjekke ({len(result.warnings)}), merket SJEKK i filen:")
+        lines.extend(f"  {printable(w)}" for w in result.warnings)
+    else:
+        lines.append("Ingen steder ble markert som usikre; les likevel gjennom mot PDF-en.")
+    return lines
