@@ -17,7 +17,7 @@ import typer
 
 from . import __version__
 from .completeness import COMPLETENESS_CODES, StepCount
-from .errors import Diagnostic, ExitCode, UserError
+from .errors import Diagnostic, ExitCode, ReportInvalid, UserError
 from .validate import CheckResult, check_file, printable
 
 if TYPE_CHECKING:
@@ -314,6 +314,51 @@ def import_(
     typer.echo(f"skrev {printable(str(target))}")
     for line in summary(result):
         typer.echo(line)
+
+
+@app.command("next-year")
+def next_year_(
+    report: Annotated[Path, typer.Argument(help="Årets rapportfil.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Utkastet som skal lages. Standard: samme navn med neste år."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
+) -> None:
+    """Lag et utkast til neste års rapport: året flyttet, tallene tømt, tekstene beholdt.
+
+    Avslutningskoder: 0 skrevet, 1 rapporten har feil, 2 filen kan ikke leses eller
+    utkastet finnes allerede (uten --force), 3 utkastet kunne ikke skrives.
+    """
+    from .importer.writer import write_checked
+    from .nextyear import next_year
+
+    try:
+        draft, target = next_year(report, output)
+        if target.exists() and (not force or target.is_dir()):
+            what = (
+                "er en mappe"
+                if target.is_dir()
+                else "finnes allerede; bruk --force for å skrive over"
+            )
+            typer.echo(f"ehnreport: {printable(str(target))} {what}.", err=True)
+            raise typer.Exit(int(ExitCode.USAGE))
+        write_checked(target, draft.text)
+    except ReportInvalid as exc:
+        for d in exc.diagnostics:
+            if d.is_error:
+                typer.echo(d.format())
+        raise _fail(exc) from None
+    except UserError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"skrev {printable(str(target))} (utkast for {draft.year})")
+    if draft.cleared:
+        typer.echo("Tømt (årets tall): " + ", ".join(draft.cleared) + ".")
+    typer.echo(f"Beholdt som utgangspunkt, merket som fjorårets tekst: {len(draft.kept)} svar.")
+    if draft.dropped:
+        typer.echo("Ikke overført: " + ", ".join(draft.dropped) + ".")
 
 
 PDF_VARIANTS = (
