@@ -361,6 +361,57 @@ def next_year_(
         typer.echo("Ikke overført: " + ", ".join(draft.dropped) + ".")
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+@app.command("diff")
+def diff_(
+    old: Annotated[str, typer.Argument(help="Den gamle rapportfilen, eller - for standard inn.")],
+    new: Annotated[Path, typer.Argument(help="Den nye rapportfilen.")],
+    fmt: Annotated[
+        DiffFormat,
+        typer.Option(
+            "--format", "-f", help="Utdataformat: text, json eller html.", case_sensitive=False
+        ),
+    ] = DiffFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Skriv resultatet til denne filen i stedet for til skjermen."
+        ),
+    ] = None,
+) -> None:
+    """Vis hva som er endret mellom to versjoner av en rapport, spørsmål for spørsmål.
+
+    Avslutningskoder (som diff): 0 ingen endringer, 1 endringer, 2 en fil kan ikke
+    leses eller er ikke en gyldig rapport.
+    """
+    from .diff import FORMATS, diff, read_report
+
+    try:
+        old_data = read_report(None if old == "-" else Path(old), sys.stdin)
+        new_data = read_report(new, sys.stdin)
+    except UserError as exc:
+        typer.echo(f"ehnreport: {printable(str(exc))}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    changes = diff(old_data, new_data)
+    text = FORMATS[fmt.value](changes, "standard inn" if old == "-" else old, str(new))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from .output import write_atomic
+
+        try:
+            write_atomic(output, text.encode("utf-8"))
+        except UserError as exc:
+            typer.echo(f"ehnreport: {printable(str(exc))}", err=True)
+            raise typer.Exit(int(ExitCode.USAGE)) from None
+    raise typer.Exit(1 if changes else 0)
+
+
 PDF_VARIANTS = (
     "pdf/a-2a",
     "pdf/a-3a",
