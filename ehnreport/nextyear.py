@@ -121,7 +121,7 @@ def _steps(
             draft.dropped.append(f"{q.code} ({printable(q.label[:60])})")
             continue
         dotted = f"steps.{new.step}.{new.key}"
-        if new.yearly:
+        if new.yearly == "clear":
             draft.cleared.append(dotted)
             continue
         steps.setdefault(new.step, {})[new.key] = value

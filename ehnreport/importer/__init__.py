@@ -16,7 +16,8 @@ from . import formview
 from .portal import Doc, Imported, NotAReport, read
 from .writer import report_yaml
 
-MAX_SOURCE = 20 * 1024 * 1024  # a portal PDF is about 1 MiB; the text far less
+MAX_SOURCE = 20 * 1024 * 1024  # a portal PDF is about 1 MiB
+MAX_TEXT = 2 * 1024 * 1024  # NTNU's report is 30 KiB of text; keeps the search bounded
 PLACEHOLDER_MEMBER = "Virksomhetens navn"
 MAX_SHORT_NAME = 40
 
@@ -51,6 +52,8 @@ def read_doc(source: Path) -> Doc:
         raise InputFileError(
             f"{name}: er verken en PDF eller en tekstfil i UTF-8. Lagre teksten som UTF-8."
         ) from None
+    if len(text) > MAX_TEXT:
+        raise InputFileError(f"{name}: teksten er lengre enn {MAX_TEXT // 2**20} MiB tegn.")
     return Doc.from_text(text)
 
 

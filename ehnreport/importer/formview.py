@@ -2,7 +2,9 @@
 
 Every label the importer looks for, every code, key and kind, and which answers are
 the year's figures, comes from here. Today it reads `ehnreport.form`; when the form
-is data per edition, only this module changes.
+is data per edition (`ehnreport.forms.load_edition`), only this module changes. The
+names follow that edition record: `id`, `code`, `key`, `kind`, `yearly` ("keep" or
+"clear"); until then a question's id is its printed code.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ class QuestionView:
     step: str  # "step2"
     key: str  # "a3"
     kind: str  # text, url, table, cards, counts
-    yearly: bool  # a figure of the year, cleared by next-year
+    yearly: str  # "clear": a figure of the year, cleared by next-year; else "keep"
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def steps(edition: str = LATEST) -> tuple[StepView, ...]:
                             s.key,
                             q.key,
                             q.kind,
-                            q.code in _YEARLY_QUESTIONS,
+                            "clear" if q.code in _YEARLY_QUESTIONS else "keep",
                         )
                         for q in sec.questions
                     ),

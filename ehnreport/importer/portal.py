@@ -209,7 +209,7 @@ class Doc:
 
 @dataclass
 class Anchor:
-    kind: str  # "part", "question", "skip"
+    kind: str  # "part", "question", "section" (nothing under it), "skip" (EHN's prose)
     key: str  # the dotted path of the part or question
     labels: list[str]
     whole: bool = True
@@ -233,7 +233,7 @@ def _plan(edition: str) -> list[Anchor]:
             labels = [f"{section.code} {section.title}"]
             if section.code in fv.SUBHEADINGS:
                 labels.append(fv.SUBHEADINGS[section.code])
-            plan.append(Anchor("skip", section.code, labels))
+            plan.append(Anchor("section", section.code, labels))
             if section.code in fv.INSTRUCTIONS:
                 plan.append(Anchor("skip", section.code, [fv.INSTRUCTIONS[section.code]]))
             for q in section.questions:
@@ -260,11 +260,30 @@ def read(doc: Doc, edition: str = fv.LATEST) -> Imported:
         raise NotAReport(
             "fant ingen av skjemaets ledetekster i teksten; er dette en rapport til EHN?"
         )
+    total = len(_plan(edition))
+    if len(found) < total // 4:
+        result.warnings.append(
+            f"teksten har bare {len(found)} av skjemaets {total} ledetekster; "
+            "er det hele rapporten?"
+        )
     questions = {f"steps.{q.step}.{q.key}": q for q in fv.questions(edition)}
     for i, anchor in enumerate(found):
         assert anchor.at is not None and anchor.end is not None
         nxt = found[i + 1].at if i + 1 < len(found) else doc.end
         assert nxt is not None
+        if anchor.kind == "section":
+            # Nothing stands between a section's title and its first question; text
+            # that does is kept as a note at the next question rather than lost.
+            stray = Region(doc, anchor.end, nxt)
+            if not stray.is_empty():
+                after = next((a.key for a in found[i + 1 :] if a.kind == "question"), None)
+                where = after or "report.year"
+                result.check(
+                    where,
+                    f"tekst etter overskriften {anchor.key} hører ikke til noe spørsmål.",
+                    one_line(stray.lines),
+                )
+            continue
         if anchor.kind == "skip":
             continue
         region = Region(doc, anchor.end, nxt)
