@@ -56,6 +56,11 @@ class Gen:
                 )
             elif kind < 0.35:
                 blocks.append(self.sentence() + "\n" + self.sentence())
+            elif kind < 0.45:
+                # A link whose text is not its address: the address is only in the PDF's
+                # link annotation.
+                page = self.r.choice(WORDS)
+                blocks.append(f"Se [{self.name().lower()}](https://example.no/{page}) for mer.")
             else:
                 blocks.append(self.paragraph())
         return "\n\n".join(blocks) + "\n"

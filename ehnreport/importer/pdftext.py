@@ -197,8 +197,25 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
             elif "/S" in k:
                 if is_break(k):
                     block.frags.append(_Frag("\n", None))
+                elif kind(k) == "Link":
+                    link(k, page_of(k, page), block)
                 else:
                     collect(k, page_of(k, page), block)
+
+    def link(e: Any, page: int | None, block: _Block) -> None:
+        """A link's text; as a Markdown link when it goes elsewhere than its text says."""
+        inner = _Block("Link")
+        collect(e, page, inner)
+        text, uri = inner.text(), _uri(e)
+        shown = {text, "mailto:" + text, "http://" + text, "https://" + text}
+        if not uri or not text or uri in shown or "\n" in text:
+            block.frags.extend(inner.frags)
+            return
+        y = inner.frags[0].y if inner.frags else None
+        block.frags.append(_Frag(f"[{text}]({uri})", y))
+        last = inner.frags[-1].y if inner.frags else None
+        if last != y:  # the link wrapped: what follows continues its last line
+            block.frags.append(_Frag("", last))
 
     def simple(e: Any) -> bool:
         """Whether `e` holds only text: no nested list, table or group of fields."""
@@ -344,6 +361,22 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
         footers.extend(f.text for f in frags if _FOOTER.match(f.text))
     lines.extend(footers)
     return Doc([lines], tables=tables)
+
+
+def _uri(link: Any) -> str | None:
+    """The web or e-mail address a Link element points to, through its annotation."""
+    for k in link.get("/K") if isinstance(link.get("/K"), list) else [link.get("/K")]:
+        obj = k.get_object() if hasattr(k, "get_object") else k
+        if not hasattr(obj, "get") or obj.get("/Type") != "/OBJR":
+            continue
+        annot = obj.get("/Obj")
+        action = annot.get_object().get("/A") if annot is not None else None
+        uri = action.get_object().get("/URI") if action is not None else None
+        if uri is not None:
+            text = str(uri)
+            if text.startswith(("http://", "https://", "mailto:")):
+                return text
+    return None
 
 
 def _item(text: str) -> str:
