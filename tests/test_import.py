@@ -345,3 +345,33 @@ def test_any_text_gives_a_valid_report_or_a_clear_message(lines: list[str]) -> N
             assert check_file(target).valid
         else:
             assert result.output.startswith("ehnreport: ") and not target.exists()
+
+
+def test_an_untagged_pdf_is_read_as_its_text(tmp_path: Path) -> None:
+    # The portal's PDFs have no structure tree: their text is read page by page. Here
+    # a portal-style text is printed, page by page and untagged, as such a PDF.
+    import html as htmllib
+
+    from ehnreport import pdf as _pdf  # imports WeasyPrint with its start-up warning handled
+
+    font = (ROOT / "ehnreport" / "templates" / "fonts" / "EhnreportSans-Regular.ttf").as_uri()
+    text = (CORPUS / "fjellbygd-2023.txt").read_text(encoding="utf-8")
+    pages: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if line.startswith(" ") and not line.startswith("  ") and pages[-1]:
+            pages.append([])
+        pages[-1].append(line.strip() if not line.startswith("  |") else line)
+    body = "".join(
+        f'<pre style="break-after: page">{htmllib.escape(chr(10).join(p))}</pre>' for p in pages
+    )
+    pdf = tmp_path / "portal.pdf"
+    style = (
+        f"@font-face {{ font-family: S; src: url({font}) }} @page {{ size: A4; margin: 1cm }}"
+        "pre { font: 7pt S }"
+    )
+    page = f"<html><head><style>{style}</style></head><body>{body}</body></html>"
+    pdf.write_bytes(_pdf.HTML(string=page).write_pdf())  # no tags: read as plain text
+    target = _import(tmp_path, pdf)
+    share, missing, extra = compare_files(CORPUS / "fjellbygd-2023.yaml", target)
+    assert share >= 0.85, missing
+    assert extra == []

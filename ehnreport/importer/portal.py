@@ -459,11 +459,19 @@ def _status(text: str) -> tuple[str | None, str | None]:
     return None, stripped or None
 
 
-def _drop_number_tail(lines: list[str]) -> list[str]:
-    """Lines without the next item's number at the end («2» before goal two)."""
+def _drop_number_tail(lines: list[str], always: bool = False) -> list[str]:
+    """Lines without the next item's number at the end («2» before goal two).
+
+    A goal never ends in a bare number (`always`); a table cell may be one («1»
+    supplier), so there only a number after a blank line is taken as the next row's.
+    """
     lines = [ln for ln in lines]
     while lines and not lines[-1].strip():
         lines.pop()
+    while always and len(lines) >= 2 and _NUMBER_LINE.match(lines[-1]):
+        lines.pop()
+        while lines and not lines[-1].strip():
+            lines.pop()
     # A number after a blank line is the next item's, when something comes before it.
     while len(lines) >= 3 and _NUMBER_LINE.match(lines[-1]) and not lines[-2].strip():
         lines = lines[:-2]
@@ -493,8 +501,8 @@ def _goals(region: Region, out: Imported) -> None:
             else:
                 text_lines, status_lines = doc.span(hit[1], status[0]), doc.span(status[1], stop)
             width = doc.width_of(hit[1], stop)
-            goal: dict[str, Any] = {"text": markdown(_drop_number_tail(text_lines), width)}
-            word, comment = _status(markdown(_drop_number_tail(status_lines), width))
+            goal: dict[str, Any] = {"text": markdown(_drop_number_tail(text_lines, True), width)}
+            word, comment = _status(markdown(_drop_number_tail(status_lines, True), width))
             if word:
                 goal["status"] = word
             if comment:
@@ -744,10 +752,22 @@ def _requirements(region: Region, out: Imported, dotted: str) -> None:
     cols = list(zip(keys, fv.TABLE_COLUMNS["2.A.2"], strict=True))
     rows, tail = _rows(region, cols)
     parsed: list[dict[str, Any]] = []
+    extra: list[str] = []
     for i, row in enumerate(rows, 1):
         item: dict[str, Any] = {}
         for key in keys:
-            cell = _cell(row[key]) if key in row else ""
+            lines = [ln for ln in row[key].lines if ln.strip()] if key in row else []
+            if key != "procurement" and len(lines) > 1:
+                # A count or Ja/Nei is one word on one line. What follows it is the next
+                # row's number, or (after the last row) the comment, when the PDF's text
+                # lost the blank line between them.
+                rest = [ln for ln in lines[1:] if not _NUMBER_LINE.match(ln)]
+                if i == len(rows) and key == keys[-1]:
+                    extra = rest
+                elif rest:
+                    out.check(dotted, f"rad {i}: tekst etter svaret er utelatt.", " ".join(rest))
+                lines = lines[:1]
+            cell = one_line(_drop_number_tail(lines, key == "procurement"))
             if not cell:
                 continue
             if key == "suppliers":
@@ -770,7 +790,8 @@ def _requirements(region: Region, out: Imported, dotted: str) -> None:
             continue
         parsed.append(item)
     value: dict[str, Any] = {"rows": parsed}
-    comment = tail.text() if tail is not None else ""
+    comment = markdown(extra, region.width) if extra else ""
+    comment = "\n\n".join(t for t in (comment, tail.text() if tail else "") if t)
     if comment:
         value["comment"] = comment
     if parsed or comment:
@@ -864,6 +885,12 @@ def _risks(region: Region, out: Imported, dotted: str) -> None:
             if len(paras) > 1 and k > 0 and geo is None:
                 geos[k - 1] = one_line(paras[0])
                 paras = paras[1:]
+            elif len(paras) == 1 and len(paras[0]) > 1 and k > 0 and geo is None:
+                # No blank line between the geography and the next name: a short first
+                # line is the geography (a wrapped name's first line fills the column).
+                if len(paras[0][0]) <= 30 and not paras[0][0].endswith("."):
+                    geos[k - 1] = paras[0][0]
+                    paras = [paras[0][1:]]
             if len(paras) > 1:
                 raw = " ".join(x for p in paras for x in p)
                 out.check(dotted, f"navnet på risiko {k + 1} er usikkert.", raw)
