@@ -370,10 +370,7 @@ FORMATS = {"text": as_text, "json": as_json, "html": as_html}
 
 def read_report(path: Path | None, stdin: TextIO) -> dict[str, Any]:
     """A valid report's data from `path`, or from `stdin` when None; UserError if not."""
-    from pydantic import ValidationError
-
     from .loader import LoadError, decode, load_text
-    from .model import Report
     from .validate import open_report, printable
 
     name = "standard inn" if path is None else printable(str(path))
@@ -394,12 +391,10 @@ def read_report(path: Path | None, stdin: TextIO) -> dict[str, Any]:
         raise InputFileError(f"{name}:{d.line}:{d.column}: {d.message}") from None
     if not isinstance(loaded.data, dict):
         raise InputFileError(f"{name}: er ikke en rapport.")
-    try:
-        Report.model_validate(loaded.data)
-    except ValidationError as exc:
+    errors = formview.report_errors(loaded.data)
+    if errors:
         raise InputFileError(
-            f"{name}: er ikke en gyldig rapport ({exc.error_count()} feil); "
-            "«ehnreport validate» viser dem."
-        ) from None
+            f"{name}: er ikke en gyldig rapport ({errors} feil); «ehnreport validate» viser dem."
+        )
     data: dict[str, Any] = loaded.data
     return data

@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from ehnreport.form import GOAL_STATUSES, KNOWN_THEMES, STEPS
+from ehnreport.importer import formview
+from ehnreport.importer.formview import GOAL_STATUSES, KNOWN_THEMES
 
 WORDS = (
     "leverandør avtale kontrakt oppfølging risiko innkjøp kommune arbeid lønn miljø "
@@ -113,7 +114,7 @@ def report(seed: int) -> dict[str, Any]:
         }
         for i in range(g.r.randint(1, 3))
     ]
-    for step in STEPS:
+    for step in formview.steps():
         answers: dict[str, Any] = {}
         for q in step.questions:
             if not g.maybe(0.75):

@@ -10,6 +10,7 @@ names follow that edition record: `id`, `code`, `key`, `kind`, `yearly` ("keep" 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .. import form
 
@@ -150,3 +151,16 @@ def help_text(dotted: str) -> str:
 def edition_for_year(year: int) -> str:
     """The newest bundled edition for reports on `year` (today one edition serves all)."""
     return LATEST
+
+
+def report_errors(data: Any) -> int:
+    """How many errors the report model finds in `data` (0: a valid report)."""
+    from pydantic import ValidationError
+
+    from ..model import Report
+
+    try:
+        Report.model_validate(data)
+    except ValidationError as exc:
+        return exc.error_count()
+    return 0
