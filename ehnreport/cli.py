@@ -273,6 +273,14 @@ def init(
     )
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether `b` is the file `a` (so writing `b` would destroy the source)."""
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
 @app.command("import")
 def import_(
     source: Annotated[
@@ -300,6 +308,11 @@ def import_(
     from .importer.writer import write_checked
 
     target = output or Path(source.stem + ".yaml")
+    if _same_file(source, target):
+        typer.echo(
+            f"ehnreport: {printable(str(target))} er kilden selv; velg en annen -o.", err=True
+        )
+        raise typer.Exit(int(ExitCode.USAGE))
     if target.exists() and (not force or target.is_dir()):
         what = (
             "er en mappe" if target.is_dir() else "finnes allerede; bruk --force for å skrive over"
@@ -337,6 +350,12 @@ def next_year_(
 
     try:
         draft, target = next_year(report, output)
+        if _same_file(report, target):
+            typer.echo(
+                f"ehnreport: {printable(str(target))} er årets rapport selv; velg en annen -o.",
+                err=True,
+            )
+            raise typer.Exit(int(ExitCode.USAGE))
         if target.exists() and (not force or target.is_dir()):
             what = (
                 "er en mappe"

@@ -375,3 +375,12 @@ def test_an_untagged_pdf_is_read_as_its_text(tmp_path: Path) -> None:
     share, missing, extra = compare_files(CORPUS / "fjellbygd-2023.yaml", target)
     assert share >= 0.85, missing
     assert extra == []
+
+
+def test_never_writes_over_its_own_source(tmp_path: Path) -> None:
+    source = tmp_path / "kilde.txt"
+    original = (CORPUS / "havbrua.txt").read_text(encoding="utf-8")
+    source.write_text(original, encoding="utf-8")
+    result = invoke("import", str(source), "-o", str(source), "--force")
+    assert result.exit_code == 2 and "kilden selv" in result.output
+    assert source.read_text(encoding="utf-8") == original

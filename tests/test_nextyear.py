@@ -99,3 +99,11 @@ def test_an_invalid_report_gives_exit_1_and_no_draft(tmp_path: Path) -> None:
 def test_a_missing_report_gives_exit_2(tmp_path: Path) -> None:
     result = invoke("next-year", str(tmp_path / "finnes-ikke.yaml"))
     assert result.exit_code == 2 and "fant ikke" in result.output
+
+
+def test_never_writes_over_this_years_report(tmp_path: Path) -> None:
+    source = tmp_path / "report.yaml"
+    shutil.copy(EXAMPLE, source)
+    result = invoke("next-year", str(source), "-o", str(source), "--force")
+    assert result.exit_code == 2 and "årets rapport selv" in result.output
+    assert source.read_bytes() == EXAMPLE.read_bytes()
