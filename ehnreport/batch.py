@@ -27,17 +27,23 @@ Rules (the command line documents the same):
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from . import interrupt
+from .build import BuildOptions
 from .completeness import StepCount
 from .errors import BuildError, Diagnostic, ExitCode, UserError
 from .validate import check_file, printable
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
 REPORT_SUFFIXES = (".yaml", ".yml")
@@ -92,7 +98,11 @@ def collect(paths: list[Path]) -> list[Path]:
         out.append(path)
 
     for path in paths:
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError:  # a name too long for the file system: check_file reports it
+            is_dir = False
+        if is_dir:
             try:
                 entries = sorted(path.iterdir(), key=lambda p: p.name)
             except OSError:
@@ -150,6 +160,14 @@ def _load_build_machinery(pdf: bool) -> None:
 
 
 def _init_worker(pdf: bool) -> None:
+    # The parent alone decides what Ctrl-C means (under forkserver the worker ignores
+    # it from birth, see poolserver.py); SIGTERM and SIGHUP, from the parent stopping
+    # the pool or from the parent's death, end the worker at once without writing.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in interrupt.SIGNALS:
+        if signum != signal.SIGINT:
+            signal.signal(signum, _stop_worker)
+    _die_with_parent()
     # A worker builds many reports: pay for the imports before the first one, once.
     # Under forkserver with preloading (see _pool_context) this finds them imported.
     # A failure is not raised here (it would break the whole pool with no message);
@@ -160,7 +178,64 @@ def _init_worker(pdf: bool) -> None:
         pass
 
 
-def _one(path: Path, options: dict[str, Any]) -> BatchItem:
+def _stop_worker(signum: int, frame: FrameType | None) -> None:
+    """End a worker on SIGTERM/SIGHUP: remove a half-written file, write nothing more."""
+    from .output import remove_temporary_files
+
+    remove_temporary_files()
+    os._exit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """Make the kernel send SIGTERM to this worker when its parent process dies.
+
+    Under forkserver the parent is the server, which exits as soon as the command
+    does (also when the command is killed with SIGKILL); under spawn it is the
+    command. Checked once after asking, so a parent that died just before is noticed.
+    """
+    server = sys.modules.get("ehnreport.poolserver")
+    # Our server records its id; a server someone else started before (its preload
+    # list then never had ours) is simply the parent this worker has now.
+    expected = getattr(server, "SERVER_PID", None) or os.getppid()
+    from multiprocessing import forkserver
+
+    # multiprocessing hands every worker of a forkserver the command's end of the pipe
+    # the server watches to learn that the command has gone. Held here, it keeps the
+    # server (and so this worker) alive after the command is killed: let it go.
+    alive = getattr(forkserver._forkserver, "_forkserver_alive_fd", None)
+    if isinstance(alive, int):
+        try:
+            os.close(alive)
+        except OSError:
+            pass
+        forkserver._forkserver._forkserver_alive_fd = None  # type: ignore[attr-defined]
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            _watch_parent(expected)
+    else:  # pragma: no cover - no such call elsewhere: look every half second
+        _watch_parent(expected)
+    if os.getppid() != expected:
+        os._exit(128 + signal.SIGTERM)
+
+
+def _watch_parent(expected: int) -> None:  # pragma: no cover - used where prctl is missing
+    import threading
+
+    def look() -> None:
+        while os.getppid() == expected:
+            time.sleep(0.5)
+        _stop_worker(signal.SIGTERM, None)
+
+    threading.Thread(target=look, daemon=True).start()
+
+
+def _one(path: Path, options: BuildOptions) -> BatchItem:
     started = time.perf_counter()
     item = BatchItem(path=path)
     try:
@@ -172,9 +247,9 @@ def _one(path: Path, options: dict[str, Any]) -> BatchItem:
     return item
 
 
-def _check_and_build(item: BatchItem, options: dict[str, Any]) -> None:
+def _check_and_build(item: BatchItem, options: BuildOptions) -> None:
     path = item.path
-    strict = options["strict"]
+    strict = options.strict
     try:
         result = check_file(path)
     except UserError as exc:  # InputFileError: missing, a folder, no permission
@@ -188,8 +263,8 @@ def _check_and_build(item: BatchItem, options: dict[str, Any]) -> None:
         item.message = f"{printable(str(path))}: rapporten er ikke gyldig; ingen filer er skrevet."
         return
     try:
-        _load_build_machinery(options["pdf"])
-        outcome = _build_report(result, **options)
+        _load_build_machinery(options.pdf)
+        outcome = _build_report(result, options)
     except UserError as exc:  # BuildError (3), or whatever code the error carries
         extra = getattr(exc, "diagnostics", None) or []
         item.diagnostics = sorted(item.diagnostics + list(extra))
@@ -239,7 +314,8 @@ def _pool_context(pdf: bool) -> BaseContext:
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         # Not __main__: the parent may be a console script or pytest.
-        preload = ["ehnreport.batch", "ehnreport.build"] + (["ehnreport.pdf"] if pdf else [])
+        preload = ["ehnreport.poolserver", "ehnreport.batch", "ehnreport.build"]
+        preload += ["ehnreport.pdf"] if pdf else []
         ctx.set_forkserver_preload(preload)
         return ctx
     return multiprocessing.get_context("spawn")
@@ -262,24 +338,21 @@ def default_jobs() -> int:
 
 def build_many(
     paths: list[Path],
+    options: BuildOptions,
     *,
     jobs: int,
-    out_dir: Path,
-    html: bool,
-    pdf: bool,
-    templates: Path | None,
-    pdf_variant: str | None,
-    strict: bool,
     progress: Progress | None = None,
 ) -> list[BatchItem]:
     """Validate and build every report in `paths`; one BatchItem each, in input order.
 
     `paths` are report files (use `collect` first for folders). `jobs` is the number
     of worker processes: 1 builds in this process, 0 or less means one per CPU; no
-    more workers are started than there are reports to build. The build options are
-    those of `ehnreport.build.build_report`. `progress(done, total, path)` is called
-    in this process after each report finishes (in completion order), also for
-    reports that failed. Never raises for a problem with one report.
+    more workers are started than there are reports to build, and when no pool can
+    be started (no usable temporary folder, a TMPDIR too long for a socket name) the
+    reports are built in this process. `progress(done, total, path)` is called in this
+    process after each report finishes (in completion order), also for reports that
+    failed. Never raises for a problem with one report; a signal (`Interrupted`)
+    stops every worker, without writing, before it is raised.
     """
     total = len(paths)
     items: list[BatchItem | None] = [None] * total
@@ -300,38 +373,25 @@ def build_many(
                 exit_code=ExitCode.USAGE,
                 message=printable(
                     f"{paths[i]}: har samme navn som {earlier}, og filene ville overskrevet "
-                    f"hverandre i {out_dir}. Gi en av filene et annet navn."
+                    f"hverandre i {options.out_dir}. Gi en av filene et annet navn."
                 ),
             ),
         )
     todo = [i for i in range(total) if items[i] is None]
-    options: dict[str, Any] = {
-        "out_dir": out_dir,
-        "html": html,
-        "pdf": pdf,
-        "templates": templates,
-        "pdf_variant": pdf_variant,
-        "strict": strict,
-    }
     if jobs <= 0:
         jobs = default_jobs()
     workers = min(jobs, len(todo))
 
-    if workers <= 1:
+    executor = _start_pool(workers, options.pdf) if workers > 1 else None
+    if executor is None:
         for i in todo:
             finish(i, _one(paths[i], options))
         return [item for item in items if item is not None]
 
     # Imported here: a single build (the common case) does not pay for them.
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    executor = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=_pool_context(pdf),
-        initializer=_init_worker,
-        initargs=(pdf,),
-    )
     # Largest reports first, so that a long one does not start last and keep one
     # worker busy while the others wait (the results keep the input order anyway).
     todo.sort(key=lambda i: -_size(paths[i]))
@@ -365,7 +425,72 @@ def build_many(
                     )
                 finish(i, item)
     except BaseException:
-        executor.shutdown(wait=True, cancel_futures=True)
+        # Ctrl-C, SIGTERM, SIGHUP (or a bug): stop the workers now rather than let them
+        # finish the report in hand and write it after the command has ended.
+        with interrupt.deferred():
+            _stop_pool(executor)
         raise
     executor.shutdown(wait=True)
     return [item for item in items if item is not None]
+
+
+def _start_pool(workers: int, pdf: bool) -> ProcessPoolExecutor | None:
+    """A pool of `workers` processes, or None when the system cannot give one."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = _pool_context(pdf)
+    try:
+        # The server is started with the signals held back, so that a Ctrl-C while
+        # it imports cannot print a traceback from it; it ignores Ctrl-C from then on
+        # (poolserver.py). The signal reaches this process when the block ends.
+        if ctx.get_start_method() == "forkserver":
+            from multiprocessing import forkserver, resource_tracker
+
+            # Started first and on its own: starting it unblocks SIGINT and SIGTERM,
+            # which would undo the block below.
+            resource_tracker.ensure_running()
+            with interrupt.deferred():
+                forkserver.ensure_running()
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(pdf,),
+        )
+    except OSError:
+        # No usable temporary folder, or a TMPDIR too long for the server's socket
+        # name (AF_UNIX allows about 100 bytes): build in this process instead.
+        return None
+
+
+_STOP_GRACE = 5.0  # seconds a stopped worker gets to remove its temporary file
+
+
+def _stop_pool(executor: ProcessPoolExecutor) -> None:
+    """End every worker (SIGTERM: it removes a half-written file and writes nothing)."""
+    # The pool has no public way to stop a running task; its processes are known.
+    procs = list((getattr(executor, "_processes", None) or {}).values())
+    for proc in procs:
+        try:
+            proc.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
+    for proc in procs:
+        try:
+            # A worker runs its handler when WeasyPrint's native code returns (well
+            # under a second, measured); one that does not is killed.
+            proc.join(_STOP_GRACE)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        except (OSError, ValueError, AssertionError):
+            pass
+    executor.shutdown(wait=True, cancel_futures=True)
+    # The server would exit when this process does; stopping it now means that when
+    # the command returns, no process of it is left holding the caller's pipes.
+    try:
+        from multiprocessing import forkserver
+
+        forkserver._forkserver._stop()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ChildProcessError):
+        pass

@@ -12,11 +12,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import interrupt
 from .errors import Diagnostic, ReportInvalid
 from .output import write_atomic
 
 if TYPE_CHECKING:
     from .validate import CheckResult
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build and how: the options of `ehnreport build`, as one value."""
+
+    out_dir: Path = Path("build")
+    html: bool = True
+    pdf: bool = True
+    templates: Path | None = None  # a folder of templates that replace the built-in ones
+    pdf_variant: str | None = "pdf/a-2a"  # None: a plain PDF
+    strict: bool = False  # rendering warnings stop the build
 
 
 @dataclass
@@ -27,35 +40,35 @@ class BuildOutcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def build_report(
-    result: CheckResult,
-    *,
-    out_dir: Path,
-    html: bool = True,
-    pdf: bool = True,
-    templates: Path | None = None,
-    pdf_variant: str | None = "pdf/a-2a",
-    strict: bool = False,
-) -> BuildOutcome:
+def build_report(result: CheckResult, options: BuildOptions | None = None) -> BuildOutcome:
     """Render a valid report to out_dir/<stem>.html and/or out_dir/<stem>.pdf.
 
-    Raises ReportInvalid when `strict` and rendering warned (nothing is written), and
-    BuildError when a template or WeasyPrint fails or a file cannot be written.
+    Raises ReportInvalid when `strict` and rendering warned (nothing is written),
+    BuildError when a template or WeasyPrint fails or a file cannot be written, and
+    `interrupt.Interrupted` when a signal arrived during the build (nothing more is
+    written, even if a library swallowed the first exception).
     """
+    options = options or BuildOptions()
     if result.report is None:
         raise ValueError("build_report needs a report that has passed validation")
     page, pdf_data, diagnostics = _render(
-        result, pdf=pdf, templates=templates, pdf_variant=pdf_variant, strict=strict
+        result,
+        pdf=options.pdf,
+        templates=options.templates,
+        pdf_variant=options.pdf_variant,
+        strict=options.strict,
     )
 
     outcome = BuildOutcome(diagnostics=diagnostics)
     stem = result.path.stem
-    if html:
-        target = out_dir / f"{stem}.html"
+    if options.html:
+        target = options.out_dir / f"{stem}.html"
+        interrupt.check()
         write_atomic(target, page.encode("utf-8"))
         outcome.written.append(target)
     if pdf_data is not None:
-        target = out_dir / f"{stem}.pdf"
+        target = options.out_dir / f"{stem}.pdf"
+        interrupt.check()
         write_atomic(target, pdf_data)
         outcome.written.append(target)
     return outcome
@@ -94,6 +107,9 @@ def _render(
         identifier=pdf_identifier(page),
         date=report_date(result.report),
     )
+    # WeasyPrint catches BaseException while it draws an SVG: a Ctrl-C there is
+    # swallowed and the PDF comes back without the drawing. Stop here if one arrived.
+    interrupt.check()
     diagnostics += [_refused(url, file) for url in dict.fromkeys(printed.refused)]
     if strict and diagnostics:
         raise _strict_failure(diagnostics)

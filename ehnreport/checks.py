@@ -1,101 +1,213 @@
-"""Checks across fields that the models alone cannot express."""
+"""Checks across fields that the models alone cannot express.
+
+Which rules apply, and where, is the edition's data: cards that follow a table's rows
+(`matches`), columns with a vocabulary (`vocabulary: themes`), the reporting year
+(kind `year`) and files in the report's folder (kind `file`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import SUGGESTIONS, did_you_mean
 from .errors import Diagnostic
-from .form import KNOWN_THEMES
+from .forms import Edition, Question
 from .loader import Loaded, Path_, format_path
-from .model import Report
+from .model import edition_of
 
 
-def cross_checks(
-    report: Report, loaded: Loaded, file: str, folder: Path, today: dt.date | None = None
-) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
+class _Checks:
+    """The cross checks of one report, collecting diagnostics."""
 
-    def add(severity: str, code: str, path: Path_, message: str) -> None:
-        line, col = loaded.where(path)
-        out.append(Diagnostic(line, col, severity, code, format_path(path), message, file))
+    def __init__(
+        self, report: Any, loaded: Loaded, file: str, folder: Path, today: dt.date
+    ) -> None:
+        self.report = report
+        self.edition: Edition = edition_of(report)
+        self.lang: str = report.report.language
+        self.loaded = loaded
+        self.file = file
+        self.folder = folder
+        self.today = today
+        self.out: list[Diagnostic] = []
+        # Suggestions cost time; a hostile file can ask for one per value, so only the
+        # first SUGGESTIONS problems get one.
+        self.suggestions = SUGGESTIONS
 
-    # Suggestions cost time; a hostile file can ask for one per value, so only the
-    # first SUGGESTIONS problems get one.
-    suggestions = SUGGESTIONS
+    def add(self, severity: str, code: str, path: Path_, message: str) -> None:
+        line, col = self.loaded.where(path)
+        self.out.append(
+            Diagnostic(line, col, severity, code, format_path(path), message, self.file)
+        )
 
-    def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
-        nonlocal suggestions
-        if suggestions <= 0:
+    def suggest(self, word: str, choices: list[str] | tuple[str, ...]) -> str:
+        if self.suggestions <= 0:
             return ""
-        suggestions -= 1
+        self.suggestions -= 1
         return did_you_mean(word, choices)
 
-    # 3.A.1 cards against 2.A.3 risks: same names, same order.
-    s2 = report.steps.step2.a3
-    risks = [r.name.strip() for r in s2.risks] if s2 else []
-    cards = [c.risk.strip() for c in report.steps.step3.a1]
+    def value(self, path: tuple[str, ...]) -> Any:
+        obj = self.report
+        for part in path:
+            obj = getattr(obj, part)
+        return obj
+
+    def run(self) -> list[Diagnostic]:
+        for path, q in self.edition.questions():
+            RULES[q.kind](self, path, q)
+            if q.placeholder is not None:
+                _placeholder(self, path, q)
+            if q.quoted:
+                _quoted(self, path, q)
+        return self.out
+
+
+def _cards(c: _Checks, path: tuple[str, ...], q: Question) -> None:
+    """Cards against the rows they follow: same names, same order."""
+    _vocabulary(c, path, q)
+    t = q.table
+    if t is None or t.matches is None or t.match_column is None or t.match_field is None:
+        return
+    target = c.edition.question(t.matches)
+    target_path = c.edition.path_of(t.matches)
+    rows_key = target.table.rows_key if target.table else None
+    answer = c.value(target_path)
+    rows = getattr(answer, rows_key) if answer is not None and rows_key else []
+    risks = [getattr(r, t.match_column).strip() for r in rows]
+    cards = [getattr(card, t.match_field).strip() for card in c.value(path)]
     risk_set, card_set = set(risks), set(cards)
     for i, name in enumerate(cards):
         if name not in risk_set:
-            add(
+            c.add(
                 "warning",
                 "card-without-risk",
-                ("steps", "step3", "a1", i, "risk"),
-                f"kortet «{name}» i 3.A.1 har ingen risiko med samme navn i 2.A.3."
-                f"{suggest(name, risks)}",
+                (*path, i, t.match_field),
+                f"kortet «{name}» i {q.code} har ingen risiko med samme navn i {target.code}."
+                f"{c.suggest(name, risks)}",
             )
     for i, name in enumerate(risks):
         if name not in card_set:
-            add(
+            c.add(
                 "warning",
                 "risk-without-card",
-                ("steps", "step2", "a3", "risks", i, "name"),
-                f"risikoen «{name}» i 2.A.3 har ikke noe kort i 3.A.1. Legg til et kort med "
-                "samme navn.",
+                (*target_path, rows_key or "", i, t.match_column),
+                f"risikoen «{name}» i {target.code} har ikke noe kort i {q.code}. Legg til et "
+                "kort med samme navn.",
             )
-    common_cards = [c for c in cards if c in risk_set]
+    common_cards = [n for n in cards if n in risk_set]
     common_risks = [r for r in risks if r in card_set]
     if common_cards != common_risks:
-        add(
+        c.add(
             "warning",
             "card-order",
-            ("steps", "step3", "a1"),
-            "kortene i 3.A.1 står ikke i samme rekkefølge som risikoene i 2.A.3: "
+            path,
+            f"kortene i {q.code} står ikke i samme rekkefølge som risikoene i {target.code}: "
             + ", ".join(f"«{r}»" for r in common_risks)
             + ".",
         )
 
-    # Themes outside the known list: allowed, but often a typo.
-    known = {t.casefold() for t in KNOWN_THEMES}
-    for i, risk in enumerate(s2.risks if s2 else []):
-        for j, theme in enumerate(risk.themes):
-            if theme.strip().casefold() not in known:
-                add(
-                    "warning",
-                    "unknown-theme",
-                    ("steps", "step2", "a3", "risks", i, "themes", j),
-                    f"«{theme}» er ikke blant de kjente temaene.{suggest(theme, KNOWN_THEMES)}",
-                )
 
-    # The reporting year: in the future is almost always a typo.
-    today = today or dt.date.today()
-    if report.report.year > today.year:
-        add(
+def _vocabulary(c: _Checks, path: tuple[str, ...], q: Question) -> None:
+    """Words outside a column's vocabulary (the known themes): allowed, but often a typo."""
+    t = q.table
+    if t is None:
+        return
+    columns = [col for col in t.columns if col.vocabulary == "themes"]
+    if not columns:
+        return
+    words = (c.edition.themes or {}).get(c.lang, ())
+    known = {w.casefold() for w in words}
+    answer = c.value(path)
+    rows = (getattr(answer, t.rows_key) if t.rows_key else answer) if answer is not None else []
+    for i, row in enumerate(rows):
+        for col in columns:
+            values = getattr(row, col.key)
+            for j, word in enumerate(values if isinstance(values, list) else [values]):
+                if isinstance(word, str) and word.strip().casefold() not in known:
+                    where = (*path, *((t.rows_key,) if t.rows_key else ()), i, col.key)
+                    where = (*where, j) if isinstance(values, list) else where
+                    c.add(
+                        "warning",
+                        "unknown-theme",
+                        where,
+                        f"«{word}» er ikke blant de kjente temaene.{c.suggest(word, words)}",
+                    )
+
+
+def _year(c: _Checks, path: tuple[str, ...], q: Question) -> None:
+    """The reporting year: in the future is almost always a typo."""
+    year = c.value(path)
+    if year is not None and year > c.today.year:
+        c.add("warning", "future-year", path, f"rapporteringsåret {year} er ikke begynt ennå.")
+
+
+def _file(c: _Checks, path: tuple[str, ...], q: Question) -> None:
+    """A file named in the report must be a file inside the report's folder."""
+    name = c.value(path)
+    if name:
+        problem = local_file_problem(name, c.folder)
+        if problem:
+            c.add("error", "logo", path, problem)
+
+
+def _placeholder(c: _Checks, path: tuple[str, ...], q: Question) -> None:
+    """The text `init` wrote in place of a name, left in."""
+    value = c.value(path)
+    shown = c.edition.text(q.placeholder, c.lang)
+    if isinstance(value, str) and value.strip() == shown:
+        label = c.edition.text(q.label, c.lang).lower()
+        c.add(
             "warning",
-            "future-year",
-            ("report", "year"),
-            f"rapporteringsåret {report.report.year} er ikke begynt ennå.",
+            "placeholder",
+            path,
+            f"«{shown}» er teksten «ehnreport init» skrev her; skriv inn {label}.",
         )
 
-    # The logo must be a file inside the report's folder.
-    logo = report.member.logo
-    if logo:
-        problem = local_file_problem(logo, folder)
-        if problem:
-            add("error", "logo", ("member", "logo"), problem)
-    return out
+
+def _quoted(c: _Checks, path: tuple[str, ...], q: Question) -> None:
+    """A text printed inside « » that brings its own."""
+    value = c.value(path)
+    if isinstance(value, str) and value.lstrip().startswith("«"):
+        c.add(
+            "warning",
+            "quoted-text",
+            path,
+            "teksten begynner med «, men rapporten setter selv « » rundt den. "
+            "Ta bort anførselstegnene.",
+        )
+
+
+def _none(c: _Checks, path: tuple[str, ...], q: Question) -> None:
+    """No rule across fields for this kind."""
+
+
+# The cross-field rules of each kind of question. A test checks every kind has one.
+RULES: dict[str, Callable[[_Checks, tuple[str, ...], Question], None]] = {
+    "text": _none,
+    "line": _none,
+    "url": _none,
+    "email": _none,
+    "count": _none,
+    "year": _year,
+    "edition": _none,
+    "language": _none,
+    "colour": _none,
+    "date": _none,
+    "file": _file,
+    "list": _none,
+    "goals": _none,
+    "table": _vocabulary,
+    "cards": _cards,
+}
+
+
+def cross_checks(
+    report: Any, loaded: Loaded, file: str, folder: Path, today: dt.date | None = None
+) -> list[Diagnostic]:
+    return _Checks(report, loaded, file, folder, today or dt.date.today()).run()
 
 
 def local_file_problem(name: str, folder: Path) -> str | None:

@@ -6,7 +6,6 @@ are imported inside the build command, so `validate` starts fast.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from enum import Enum
@@ -15,13 +14,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import __version__
-from .completeness import COMPLETENESS_CODES, StepCount
-from .errors import Diagnostic, ExitCode, ReportInvalid, UserError
+from . import __version__, interrupt
+from .completeness import COMPLETENESS_CODES
+from .errors import ExitCode, ReportInvalid, UserError
+from .reporters import REPORTER_BY_NAME, Settings, for_output, report
 from .validate import CheckResult, check_file, printable
 
 if TYPE_CHECKING:
     from .batch import BatchItem
+    from .build import BuildOptions
 
 app = typer.Typer(
     name="ehnreport",
@@ -33,12 +34,19 @@ app = typer.Typer(
 )
 
 
+# The choices of --format; the formats themselves are in ehnreport.reporters
+# (a test keeps these two lists equal to reporters.FORMAT_NAMES and LINE_FORMAT_NAMES).
 class Format(str, Enum):
     text = "text"
     json = "json"
     github = "github"
     sarif = "sarif"
     gitlab = "gitlab"
+
+
+class BuildFormat(str, Enum):
+    text = "text"
+    github = "github"
 
 
 def _version(value: bool) -> None:
@@ -65,34 +73,11 @@ def _default_format(fmt: Format | None) -> Format:
     return Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
 
 
-def _gh_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def _github_line(d: Diagnostic, strict: bool) -> str:
-    level = "error" if d.is_error or strict else "warning"
-    props = (
-        f"file={_gh_escape(d.file, True)},line={d.line},col={d.column},"
-        f"title={_gh_escape('ehnreport ' + d.code, True)}"
-    )
-    where = f"{d.path}: " if d.path else ""
-    return f"::{level} {props}::{_gh_escape(where + d.message)}"
-
-
-def _summary(
-    path: Path, diagnostics: list[Diagnostic], counts: list[StepCount], ok: bool, valid: bool
-) -> str:
-    errors = sum(d.is_error for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    head = "gyldig" if ok else ("ugyldig med --strict" if valid else "ugyldig")
-    text = f"{printable(str(path))}: {head}: {errors} feil, {warnings} advarsler."
-    if counts:
-        per_step = ", ".join(f"trinn {c.number} {c.answered}/{c.total}" for c in counts)
-        text += f" Besvarte spørsmål: {per_step}."
-    return text
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # None (closed), or no isatty
+        return False
 
 
 def print_results(
@@ -100,59 +85,23 @@ def print_results(
 ) -> None:
     """Print the diagnostics of checked files in the chosen format.
 
-    Machine formats (json, sarif, gitlab) own standard output; summaries then go to
-    standard error, as they do for github annotations.
+    Machine formats (json, sarif, gitlab) own standard output and print no
+    summaries; github annotations send the summaries to standard error.
     """
-    full = results  # summaries count every diagnostic, also under --quiet
-    if quiet:
-        results = [
-            CheckResult(
-                r.path, r.report, r.loaded, [d for d in r.diagnostics if d.is_error], r.counts
-            )
-            for r in results
-        ]
-    if fmt is Format.json:
-        doc = {
-            "files": [
-                {
-                    "path": str(r.path),
-                    "valid": r.ok(strict),
-                    "diagnostics": [d.as_dict() for d in r.diagnostics],
-                    "answered": [
-                        {"step": c.number, "answered": c.answered, "total": c.total}
-                        for c in r.counts
-                    ],
-                }
-                for r in results
-            ]
-        }
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-        return
-    if fmt in (Format.sarif, Format.gitlab):
-        from . import formats
+    from .reporters.terminal import use_color
 
-        data = (
-            formats.sarif(results, __version__, strict=strict)
-            if fmt is Format.sarif
-            else formats.gitlab(results, strict=strict)
-        )
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    if fmt is Format.text and sys.stdout.isatty():
-        from .terminal import render_diagnostics, use_color
+    tty = fmt is Format.text and _isatty(sys.stdout)
+    settings = Settings(
+        strict=strict, quiet=quiet, color=tty and use_color(sys.stdout), version=__version__
+    )
+    for text, err in report(results, for_output(fmt.value, tty=tty), settings):
+        typer.echo(text, err=err)
 
-        text = render_diagnostics(
-            results, color=use_color(sys.stdout), source_lines=True, quiet=quiet
-        )
-        if text:
-            typer.echo(text)
-    else:
-        for r in results:
-            for d in r.diagnostics:
-                typer.echo(_github_line(d, strict) if fmt is Format.github else d.format())
-    for r in full:
-        summary = _summary(r.path, r.diagnostics, r.counts, r.ok(strict), r.valid)
-        typer.echo(summary, err=fmt is Format.github)
+
+def _output_failed(exc: OSError | None) -> typer.Exit:
+    """Standard output is closed or full: say so on standard error, exit 2."""
+    interrupt.output_failed(exc)
+    return typer.Exit(int(ExitCode.USAGE))
 
 
 def _fail(exc: UserError) -> typer.Exit:
@@ -173,25 +122,77 @@ FormatOption = Annotated[
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Advarsler (som ubesvarte spørsmål) gir også feil.")
 ]
+FormsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--forms",
+        help="Mappe med flere skjemautgaver (én undermappe med form.yaml per utgave), "
+        "for eksempel neste års skjema før det følger med ehnreport.",
+    ),
+]
+
+
+def _add_forms(folder: Path | None) -> None:
+    """Add the editions of a --forms folder; its mistakes end the command with exit 1."""
+    if folder is None:
+        return
+    from .forms import EditionError, add_folder
+
+    try:
+        add_folder(folder)
+    except EditionError as exc:
+        for d in exc.diagnostics:
+            typer.echo(printable(d.format()), err=True)
+        typer.echo(
+            f"ehnreport: skjemautgavene i {printable(str(folder))} har feil "
+            f"({len(exc.diagnostics)}).",
+            err=True,
+        )
+        raise typer.Exit(int(ExitCode.INVALID)) from None
+
+
+def _known_form(form: str) -> str:
+    """`form` if it names a known edition; else exit 2 with the known ones."""
+    from .diagnostics import did_you_mean
+    from .forms import known_editions
+
+    known = known_editions()
+    if form not in known:
+        typer.echo(
+            f"ehnreport: ukjent skjemautgave «{printable(form)}».{did_you_mean(form, known)} "
+            f"Kjente utgaver: {', '.join(known)}.",
+            err=True,
+        )
+        raise typer.Exit(int(ExitCode.USAGE))
+    return form
 
 
 @app.command()
 def validate(
     files: Annotated[
-        list[Path], typer.Argument(help="Rapportfilene som skal kontrolleres.", show_default=False)
-    ],
+        list[Path] | None,
+        typer.Argument(
+            help="Rapportfilene som skal kontrolleres. Standard: report.yaml i mappen du står i.",
+            show_default=False,
+        ),
+    ] = None,
     strict: StrictOption = False,
     fmt: FormatOption = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Vis bare feil, ikke advarsler.")
     ] = False,
+    forms: FormsOption = None,
 ) -> None:
     """Kontroller rapportfiler mot EHN-skjemaet og vis alle feil og advarsler.
 
     Avslutningskoder: 0 gyldig (advarsler tillatt), 1 ugyldig (eller advarsler med
-    --strict), 2 feil bruk eller en fil som ikke kan leses.
+    --strict, eller feil i --forms), 2 feil bruk, en fil som ikke kan leses eller utdata
+    som ikke kan skrives.
     """
+    _add_forms(forms)
     fmt = _default_format(fmt)
+    if not files:
+        files = [_default_report("validate")]
     results: list[CheckResult] = []
     code = ExitCode.OK
     for path in files:
@@ -204,8 +205,40 @@ def validate(
         results.append(result)
         if not result.ok(strict):
             code = max(code, ExitCode.INVALID)
-    print_results(results, fmt, strict, quiet)
+    if sys.stdout is None:  # started with standard output closed
+        raise _output_failed(None)
+    try:
+        print_results(results, fmt, strict, quiet)
+    except OSError as exc:  # closed pipe, full disk
+        raise _output_failed(exc) from None
     raise typer.Exit(int(code))
+
+
+def _default_report(command: str) -> Path:
+    """report.yaml in the current folder, or exit 2 naming the YAML files there are."""
+    path = Path("report.yaml")
+    if path.exists():
+        return path
+    try:
+        found = sorted(
+            p.name
+            for p in Path(".").iterdir()
+            if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith(".")
+        )
+    except OSError:
+        found = []
+    text = "ehnreport: fant ingen report.yaml i denne mappen. "
+    if found:
+        names = ", ".join(printable(n) for n in found[:10])
+        more = f" og {len(found) - 10} til" if len(found) > 10 else ""
+        text += (
+            f"Her er disse YAML-filene: {names}{more}. Oppgi rapportfilen, for eksempel "
+            f"«ehnreport {command} {printable(found[0])}»."
+        )
+    else:
+        text += f"Oppgi rapportfilen, for eksempel «ehnreport {command} examples/ntnu-2024.yaml»."
+    typer.echo(text, err=True)
+    raise typer.Exit(int(ExitCode.USAGE))
 
 
 @app.command()
@@ -216,12 +249,23 @@ def schema(
             "--output", "-o", help="Skriv skjemaet til denne filen i stedet for til skjermen."
         ),
     ] = None,
+    form: Annotated[
+        str | None,
+        typer.Option("--form", help="Skjemautgaven skjemaet lages for. Standard: den nyeste."),
+    ] = None,
+    forms: FormsOption = None,
 ) -> None:
-    """Skriv JSON Schema for rapportfilen (for redigeringsprogram og andre verktøy)."""
+    """Skriv JSON Schema for rapportfilen (for redigeringsprogram og andre verktøy).
+
+    Avslutningskoder: 0 skrevet, 1 feil i --forms, 2 ukjent utgave eller en fil som
+    ikke kan skrives.
+    """
+    from .forms import DEFAULT
     from .output import write_atomic
     from .schema import schema_text
 
-    text = schema_text()
+    _add_forms(forms)
+    text = schema_text(_known_form(form or DEFAULT))
     if output is None:
         sys.stdout.write(text)
         return
@@ -242,21 +286,36 @@ def init(
         int | None, typer.Option("--year", help="Rapporteringsåret. Standard: i fjor.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
+    form: Annotated[
+        str | None,
+        typer.Option("--form", help="Skjemautgaven rapporten følger. Standard: den nyeste."),
+    ] = None,
+    forms: FormsOption = None,
 ) -> None:
     """Lag en ny, tom rapport med alle deler og spørsmål, klar til utfylling.
 
-    Avslutningskoder: 0 skrevet, 2 filen finnes allerede (uten --force) eller kan ikke
-    skrives.
+    Avslutningskoder: 0 skrevet, 1 feil i --forms, 2 filen finnes allerede (uten
+    --force), kan ikke skrives, eller ukjent utgave.
     """
+    from .forms import DEFAULT
     from .output import write_atomic
     from .scaffold import scaffold
 
-    if file.exists() and (not force or file.is_dir()):
-        what = "er en mappe" if file.is_dir() else "finnes allerede; bruk --force for å skrive over"
-        typer.echo(f"ehnreport: {file} {what}.", err=True)
+    _add_forms(forms)
+    edition_id = _known_form(form or DEFAULT)
+    try:
+        exists, is_dir = file.exists(), file.is_dir()
+    except OSError as exc:  # a name too long for the file system, and the like
+        typer.echo(
+            f"ehnreport: {printable(str(file))}: kan ikke skrives ({exc.strerror}).", err=True
+        )
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    if exists and (not force or is_dir):
+        what = "er en mappe" if is_dir else "finnes allerede; bruk --force for å skrive over"
+        typer.echo(f"ehnreport: {printable(str(file))} {what}.", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     try:
-        text = scaffold(member, year, short_name)
+        text = scaffold(member, year, short_name, form=edition_id)
     except ValueError as exc:
         typer.echo(f"ehnreport: {exc}", err=True)
         raise typer.Exit(int(ExitCode.USAGE)) from None
@@ -298,6 +357,7 @@ def import_(
         str | None, typer.Option("--form", help="Skjemautgaven. Standard: den nyeste.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
+    forms: FormsOption = None,
 ) -> None:
     """Hent svarene fra en rapport-PDF (eller teksten i den) til en ny rapportfil.
 
@@ -307,6 +367,7 @@ def import_(
     from .importer import import_report, summary
     from .importer.writer import write_checked
 
+    _add_forms(forms)
     target = output or Path(source.stem + ".yaml")
     if _same_file(source, target):
         typer.echo(
@@ -339,6 +400,7 @@ def next_year_(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
+    forms: FormsOption = None,
 ) -> None:
     """Lag et utkast til neste års rapport: året flyttet, tallene tømt, tekstene beholdt.
 
@@ -348,6 +410,7 @@ def next_year_(
     from .importer.writer import write_checked
     from .nextyear import next_year
 
+    _add_forms(forms)
     try:
         draft, target = next_year(report, output)
         if _same_file(report, target):
@@ -402,13 +465,19 @@ def diff_(
             "--output", "-o", help="Skriv resultatet til denne filen i stedet for til skjermen."
         ),
     ] = None,
+    forms: FormsOption = None,
 ) -> None:
     """Vis hva som er endret mellom to versjoner av en rapport, spørsmål for spørsmål.
 
     Avslutningskoder (som diff): 0 ingen endringer, 1 endringer, 2 en fil kan ikke
-    leses eller er ikke en gyldig rapport.
+    leses, er ikke en gyldig rapport, eller --forms har feil.
     """
     from .diff import FORMATS, diff, read_report
+
+    try:
+        _add_forms(forms)
+    except typer.Exit:  # 1 means "the reports differ" here
+        raise typer.Exit(int(ExitCode.USAGE)) from None
 
     try:
         old_data = read_report(None if old == "-" else Path(old), sys.stdin)
@@ -446,8 +515,10 @@ PDF_VARIANTS = (
 def _print_item(item: BatchItem, fmt: Format, strict: bool) -> None:
     # Unanswered questions are listed by `validate`; a build shows the rest.
     shown = [d for d in item.diagnostics if strict or d.code not in COMPLETENESS_CODES]
+    line = REPORTER_BY_NAME[fmt.value].line
+    assert line is not None  # build accepts only formats that print line by line
     for d in shown:
-        typer.echo(_github_line(d, strict) if fmt is Format.github else d.format())
+        typer.echo(line(d, strict))
     unanswered = len(item.diagnostics) - len(shown)
     if unanswered:
         typer.echo(
@@ -544,24 +615,28 @@ def build(
             "--watch", "-w", help="Bygg på nytt hver gang rapporten, et bilde eller en mal endres."
         ),
     ] = False,
-    fmt: Annotated[
-        Format | None,
+    build_fmt: Annotated[
+        BuildFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="Format for feil og advarsler: text eller github.",
+            help="Format for feil og advarsler: text eller github. Standard er text, "
+            "eller github når GITHUB_ACTIONS=true.",
             case_sensitive=False,
         ),
     ] = None,
+    forms: FormsOption = None,
 ) -> None:
     """Kontroller rapportene og lag PDF og HTML i byggmappen.
 
     Avslutningskoder: 0 bygget, 1 en rapport er ugyldig (ingenting skrives for den),
     2 feil bruk eller en fil som ikke kan leses, 3 bygget feilet (mal, skriving). Med
-    flere rapporter er koden den verste av dem.
+    flere rapporter er koden den verste av dem. 130, 143 og 129: avbrutt med Ctrl-C,
+    SIGTERM eller SIGHUP; ingen halvskrevet fil blir liggende.
     """
     from .batch import build_many, collect, worst_exit_code
 
+    _add_forms(forms)
     if pdf_variant not in PDF_VARIANTS:
         typer.echo(
             f"ehnreport: ukjent PDF-variant «{pdf_variant}». "
@@ -569,25 +644,17 @@ def build(
             err=True,
         )
         raise typer.Exit(int(ExitCode.USAGE))
-    fmt = _default_format(fmt)
+    fmt = _default_format(None if build_fmt is None else Format(build_fmt.value))
     if fmt not in (Format.text, Format.github):
         typer.echo("ehnreport: build skriver feil som text eller github.", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
-    if templates is not None and not templates.is_dir():
+    if templates is not None and not _is_dir(templates):
         typer.echo(f"ehnreport: {templates}: fant ingen mal-mappe.", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     if not html and not pdf:
         html = pdf = True
     if not files:
-        if not Path("report.yaml").exists():
-            typer.echo(
-                "ehnreport: fant ingen report.yaml i denne mappen. "
-                "Oppgi rapportfilen, for eksempel "
-                "«ehnreport build examples/ntnu-2024.yaml».",
-                err=True,
-            )
-            raise typer.Exit(int(ExitCode.USAGE))
-        files = [Path("report.yaml")]
+        files = [_default_report("build")]
     reports = collect(files)
     if not reports:
         typer.echo(
@@ -595,7 +662,9 @@ def build(
             err=True,
         )
         raise typer.Exit(int(ExitCode.USAGE))
-    options = dict(
+    from .build import BuildOptions
+
+    options = BuildOptions(
         out_dir=out_dir,
         html=html,
         pdf=pdf,
@@ -611,7 +680,7 @@ def build(
         return
     many = len(reports) > 1
     progress = _progress_bar if many and sys.stderr.isatty() else None
-    items = build_many(reports, jobs=jobs, progress=progress, **options)  # type: ignore[arg-type]
+    items = build_many(reports, options, jobs=jobs, progress=progress)
     for item in items:
         _print_item(item, fmt, strict)
     if many:
@@ -619,34 +688,129 @@ def build(
     raise typer.Exit(worst_exit_code(items))
 
 
-def _watch(report: Path, fmt: Format, options: dict[str, Any]) -> None:
+def _watch(report: Path, fmt: Format, options: BuildOptions) -> None:
     """Rebuild on every change until Ctrl-C; an invalid save keeps the last good output."""
     import time
 
     from .batch import build_many
-    from .watch import watch, watched_files
+    from .watch import BuildInputs, watch
+
+    inputs = BuildInputs(report, options.templates)
 
     def rebuild(changed: list[str]) -> None:
         stamp = time.strftime("%H:%M:%S")
         if changed:
-            typer.echo(f"[{stamp}] endret: {', '.join(Path(c).name for c in changed[:5])}")
-        (item,) = build_many([report], jobs=1, **options)
-        _print_item(item, fmt, options["strict"])
+            names = ", ".join(printable(Path(c).name) for c in changed[:5])
+            typer.echo(f"[{stamp}] endret: {names}")
+        (item,) = build_many([report], options, jobs=1)
+        inputs.reload()
+        _print_item(item, fmt, options.strict)
         if item.ok:
             typer.echo(f"[{stamp}] bygget. Venter på endringer (Ctrl-C avslutter) …")
         else:
             typer.echo(f"[{stamp}] ikke bygget; forrige versjon er beholdt. Venter på endringer …")
 
     try:
-        watch(lambda: watched_files(report, options["templates"], options["out_dir"]), rebuild)
+        watch(inputs.files, rebuild)
     except KeyboardInterrupt:
-        typer.echo("\navsluttet.")
+        raise _stopped() from None
+    except OSError as exc:  # a folder that vanished, a name too long, …
+        typer.echo(f"ehnreport: {printable(str(exc))}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+
+
+def _stopped() -> typer.Exit:
+    """How `--watch` and `preview` end: Ctrl-C is the usual way (exit 0), while
+    SIGTERM and SIGHUP keep their codes (143, 129), as for every other command."""
+    import signal
+
+    typer.echo("\navsluttet.")
+    signum = interrupt.received()
+    interrupt.reset()
+    code = 0 if signum in (None, signal.SIGINT) else 128 + signum
+    return typer.Exit(code)
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long for the file system, and the like
+        return False
+
+
+@app.command()
+def preview(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Rapportfilen. Standard: report.yaml i mappen du står i.", show_default=False
+        ),
+    ] = None,
+    port: Annotated[
+        int, typer.Option("--port", help="Porten på 127.0.0.1 (0: en ledig port).")
+    ] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="Åpne siden i nettleseren.")] = False,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", help="Mappe med maler som erstatter de innebygde med samme navn."
+        ),
+    ] = None,
+    forms: FormsOption = None,
+) -> None:
+    """Vis rapporten i nettleseren, og vis den på nytt hver gang den lagres.
+
+    Siden vises bare på denne maskinen (127.0.0.1). Avslutningskoder: 0 avsluttet med
+    Ctrl-C, 2 feil bruk, en fil som ikke kan leses eller en port som er i bruk, 143 og
+    129 stoppet med SIGTERM eller SIGHUP.
+    """
+    from .preview import serve
+    from .validate import open_report
+
+    _add_forms(forms)
+    if file is None:
+        file = _default_report("preview")
+    if not 0 <= port <= 65535:
+        typer.echo(
+            f"ehnreport: port {port} finnes ikke; velg et tall fra 1024 til 65535.", err=True
+        )
+        raise typer.Exit(int(ExitCode.USAGE))
+    if templates is not None and not templates.is_dir():
+        typer.echo(f"ehnreport: {templates}: fant ingen mal-mappe.", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    try:
+        open_report(file)
+        serve(file, port=port, templates=templates, open_browser=open_browser, log=typer.echo)
+    except UserError as exc:
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        raise _stopped() from None
+
+
+@app.command("forms")
+def forms_command(forms: FormsOption = None) -> None:
+    """Vis skjemautgavene: id, sektor, rapporteringsår, språk og antall spørsmål.
+
+    Avslutningskoder: 0 vist, 1 feil i --forms.
+    """
+    from .forms import known_editions, load_edition
+
+    _add_forms(forms)
+    rows = [("Utgave", "Sektor", "År", "Språk", "Spørsmål")]
+    for edition_id in known_editions():
+        e = load_edition(edition_id)
+        counted = sum(1 for _, q in e.questions() if q.code)
+        rows.append((e.id, e.sector, str(e.year), ", ".join(e.languages), str(counted)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        typer.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
 
 
 def main() -> None:
+    """The Typer application, ending as every command ends (see `interrupt.run_command`)."""
     # Third-party Pydantic plugins are found by scanning every installed package's
     # metadata, which costs a noticeable part of `validate`'s start-up, and a plugin
     # could change how a report is validated. The command line does not use them; a
     # value set by the user still wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    app()
+    interrupt.run_command(app)

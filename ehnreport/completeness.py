@@ -1,28 +1,20 @@
-"""Which questions are answered: a warning per empty question, a count per step."""
+"""Which questions are answered: a warning per empty question, a count per step.
+
+Which questions count is the edition's `complete` flag; how emptiness is judged
+depends on the question's kind (HANDLERS, one per kind, checked by a test).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import Diagnostic
-from .form import LABELS, STEPS
+from .forms import Edition, Question
 from .loader import Loaded, format_path
-from .model import Report
+from .model import edition_of
 from .model.base import is_answered
-
-# Labelled fields outside the steps that the form asks every member to fill in.
-REQUIRED_PARTS = (
-    "foreword.text",
-    "key_info.name",
-    "key_info.address",
-    "key_info.employees",
-    "key_info.contact",
-    "key_info.email",
-    "key_info.structure",
-    "procurement.total_value",
-    "procurement.active_agreements",
-    "procurement.followed_up_agreements",
-)
 
 
 def short(label: str, limit: int = 90) -> str:
@@ -43,53 +35,92 @@ class StepCount:
     total: int
 
 
-def _value(report: Report, dotted: str) -> object:
-    obj: object = report
-    for part in dotted.split("."):
+# A problem found in one answer: (path inside the answer, code, message).
+Gap = tuple[tuple[str | int, ...], str, str]
+
+
+def _whole(e: Edition, q: Question, value: Any, lang: str) -> Iterator[Gap]:
+    """The answer is empty: the question is unanswered."""
+    if not is_answered(value):
+        label = e.text(q.label, lang)
+        if q.code:
+            yield (), "unanswered", f"{q.code} er ikke besvart: «{short(label)}»."
+        else:
+            yield (), "unanswered", f"ikke besvart: «{short(label)}»."
+
+
+def _cards(e: Edition, q: Question, value: Any, lang: str) -> Iterator[Gap]:
+    """No cards is an unanswered question; an empty card, or an empty field, is warned."""
+    yield from _whole(e, q, value, lang)
+    assert q.table is not None
+    t = q.table
+    fields = [c for c in t.columns if c.complete and c.key != t.match_field]
+    for i, card in enumerate(value):
+        name = getattr(card, t.match_field or "", "")
+        empty = [c for c in fields if not is_answered(getattr(card, c.key))]
+        if len(empty) == len(fields):
+            yield (i,), "empty-card", f"{q.code} kortet «{name}» har ingen utfylte felt."
+            continue
+        for c in empty:
+            yield (
+                (i, c.key),
+                "unanswered",
+                f"{q.code} kortet «{name}»: «{short(e.text(c.label, lang), 60)}» er ikke besvart.",
+            )
+
+
+Handler = Callable[[Edition, Question, Any, str], Iterator[Gap]]
+
+# How each kind of question is judged unanswered.
+HANDLERS: dict[str, Handler] = {
+    "text": _whole,
+    "line": _whole,
+    "url": _whole,
+    "email": _whole,
+    "count": _whole,
+    "year": _whole,
+    "edition": _whole,
+    "language": _whole,
+    "colour": _whole,
+    "date": _whole,
+    "file": _whole,
+    "list": _whole,
+    "goals": _whole,
+    "table": _whole,
+    "cards": _cards,
+}
+
+
+def _value(report: Any, path: tuple[str, ...]) -> Any:
+    obj = report
+    for part in path:
         obj = getattr(obj, part)
     return obj
 
 
 def completeness(
-    report: Report, loaded: Loaded, file: str
+    report: Any, loaded: Loaded, file: str
 ) -> tuple[list[Diagnostic], list[StepCount]]:
+    edition = edition_of(report)
+    lang = report.report.language
     diags: list[Diagnostic] = []
+
+    def check(path: tuple[str, ...], q: Question) -> bool:
+        """Warn about what `q` lacks; whether it is fully answered."""
+        gaps = list(HANDLERS[q.kind](edition, q, _value(report, path), lang))
+        for sub, code, message in gaps:
+            where = (*path, *sub)
+            line, col = loaded.where(where, key=True)  # the key, or the group it belongs in
+            diags.append(Diagnostic(line, col, "warning", code, format_path(where), message, file))
+        return not gaps
+
+    for part in edition.parts:
+        for q in part.questions:
+            if q.complete:
+                check((part.key, q.key), q)
     counts: list[StepCount] = []
-
-    def warn(path: tuple[str | int, ...], code: str, message: str) -> None:
-        line, col = loaded.where(path, key=True)  # the key, or the group it belongs in
-        diags.append(Diagnostic(line, col, "warning", code, format_path(path), message, file))
-
-    for dotted in REQUIRED_PARTS:
-        if not is_answered(_value(report, dotted)):
-            warn(
-                tuple(dotted.split(".")),
-                "unanswered",
-                f"ikke besvart: «{short(LABELS[dotted].label)}».",
-            )
-    for part in ("current", "next_year"):
-        if not getattr(report.goals, part):
-            label = LABELS[f"goals.{part}"].label
-            warn(("goals", part), "unanswered", f"ikke besvart: «{label}».")
-
-    for step in STEPS:
-        model = getattr(report.steps, step.key)
-        answered = 0
-        for q in step.questions:
-            path = ("steps", step.key, q.key)
-            value = getattr(model, q.key)
-            if is_answered(value):
-                answered += 1
-            else:
-                warn(path, "unanswered", f"{q.code} er ikke besvart: «{short(q.label)}».")
-        if step.key == "step3":
-            for i, card in enumerate(model.a1):
-                fields = [f for f in type(card).model_fields if f != "risk"]
-                if not any(is_answered(getattr(card, f)) for f in fields):
-                    warn(
-                        ("steps", "step3", "a1", i),
-                        "empty-card",
-                        f"3.A.1 kortet «{card.risk}» har ingen utfylte felt.",
-                    )
-        counts.append(StepCount(step.number, answered, len(step.questions)))
+    for step in edition.steps:
+        counted = [q for q in step.questions if q.complete]
+        answered = sum(check(("steps", step.key, q.key), q) for q in counted)
+        counts.append(StepCount(step.number, answered, len(counted)))
     return diags, counts

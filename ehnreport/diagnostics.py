@@ -7,6 +7,7 @@ Pydantic's English wording.
 from __future__ import annotations
 
 import functools
+import re
 import types
 import typing
 from typing import Any
@@ -22,6 +23,12 @@ from .loader import Loaded, format_path
 SUGGEST_MAX_WORD = 100
 SUGGEST_MAX_CHOICES = 200
 SUGGESTIONS = 100  # at most this many suggestions per file
+
+
+# A number written in groups of digits: "1 180 000 000" (space, no-break or thin space)
+# or "1.180.000.000". Dots only in groups of three, so that "1.5" is not read as 15.
+_GROUPED = re.compile(r"[-+]?\d+(?:[ \u00a0\u2009\u202f]+\d+)+\Z|[-+]?\d{1,3}(?:\.\d{3})+\Z")
+_GROUP_SEPARATORS = re.compile(r"[ .\u00a0\u2009\u202f]")
 
 
 def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
@@ -143,8 +150,11 @@ def _message(err: ErrorDetails, root: type[BaseModel], suggest: bool = True) -> 
             hint = " Et tall kan ikke begynne med 0; fjern nullen foran."
         elif digits.isdigit():
             hint = " Skriv tallet uten anførselstegn."
-        elif isinstance(value, str) and value.replace(" ", "").replace("\u00a0", "").isdigit():
-            hint = " Skriv tallet uten mellomrom, for eksempel 8731."
+        elif isinstance(value, str) and _GROUPED.match(value.strip()):
+            plain = _GROUP_SEPARATORS.sub("", value.strip())
+            if len(plain) <= 19:  # a sign and 18 digits: print it as the number it is
+                plain = str(int(plain))
+            hint = f" Skriv {plain}, uten mellomrom eller punktum."
         return (
             "wrong-type",
             f"her skal det stå et helt tall, men det står {_kind(value)} «{_show(value)}».{hint}",
@@ -192,12 +202,67 @@ def _message(err: ErrorDetails, root: type[BaseModel], suggest: bool = True) -> 
     return "invalid-value", f"ugyldig verdi «{_show(value)}»."
 
 
+_BLOCK_END = re.compile(r":\s*([|>])[-+1-9]{0,2}\s*(?:#.*)?\Z")
+
+
+class _EmptyBlocks:
+    """Hints for unknown keys that follow an empty `|` block: they are the block's text.
+
+    Lines and key orders are worked out once per file and per group, as one line may
+    hold thousands of unknown keys.
+    """
+
+    def __init__(self, loaded: Loaded):
+        self.loaded = loaded
+        self.lines: list[str] | None = None
+        self.before: dict[tuple[str | int, ...], dict[str, str]] = {}
+
+    def hint(self, loc: tuple[str | int, ...], line: int) -> str:
+        parent_loc = loc[:-1]
+        if parent_loc not in self.before:
+            self.before[parent_loc] = self._previous_keys(parent_loc)
+        before = self.before[parent_loc].get(str(loc[-1]))
+        if before is None:
+            return ""
+        at = self.loaded.key_positions.get(parent_loc + (before,))
+        if self.lines is None:
+            self.lines = self.loaded.source.splitlines()
+        if at is None or not at[0] < line <= len(self.lines):
+            return ""
+        sign = _BLOCK_END.search(self.lines[at[0] - 1])
+        if sign is None:
+            return ""
+        return (
+            f" Er linjen teksten under «{before}: {sign.group(1)}» på linje {at[0]}, må den ha "
+            f"mer innrykk enn «{before}»."
+        )
+
+    def _previous_keys(self, parent_loc: tuple[str | int, ...]) -> dict[str, str]:
+        """key -> the key before it, where that one holds an empty text."""
+        parent: Any = self.loaded.data
+        for part in parent_loc:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                return {}
+        if not isinstance(parent, dict):
+            return {}
+        keys = list(parent)
+        return {k: p for p, k in zip(keys, keys[1:], strict=False) if parent[p] == ""}
+
+
 def from_validation_error(
     exc: ValidationError, loaded: Loaded, root: type[BaseModel], file: str
 ) -> list[Diagnostic]:
     """One diagnostic per location, in file order."""
     seen: set[str] = set()
     out: list[Diagnostic] = []
+    # Why a value is empty when YAML read it as a comment: said with the error, since a
+    # report with errors shows no warnings.
+    commented = {
+        w.path: w.message.partition(": ")[2] for w in loaded.warnings if w.code == "comment-value"
+    }
+    blocks = _EmptyBlocks(loaded)
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         path = format_path(loc)
@@ -205,8 +270,11 @@ def from_validation_error(
             continue
         seen.add(path)
         code, message = _message(err, root, suggest=len(out) < SUGGESTIONS)
+        if path in commented and err.get("input", "") is None:
+            message += " " + commented[path][:1].upper() + commented[path][1:]
         if err["type"] == "extra_forbidden":
             line, col = loaded.where(loc, key=True)
+            message += blocks.hint(loc, line)
         elif err["type"] == "missing":
             line, col = loaded.where(loc[:-1])
         else:

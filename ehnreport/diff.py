@@ -17,41 +17,27 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import InputFileError
+from .forms import Edition, Question
 from .importer import formview
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
-# The fields outside the steps, in the printed order, with their labels.
-_PARTS: tuple[tuple[str, str], ...] = (
-    ("report.year", "Rapporteringsår"),
-    ("report.form", "Skjemautgave"),
-    ("report.title", "Rapportens tittel"),
-    ("member.name", "Virksomhetens navn"),
-    ("member.short_name", "Kortnavn"),
-    ("foreword.text", "Forord fra virksomhetsleder"),
-    ("foreword.name", "Forord: navn"),
-    ("foreword.title", "Forord: tittel"),
-    *((f"key_info.{k}", formview.label(f"key_info.{k}")) for k in formview.KEY_INFO_FIELDS),
-    *(
-        (f"procurement.{k}", formview.label(f"procurement.{k}"))
-        for k in formview.PROCUREMENT_FIELDS
-    ),
-    ("goals.current", formview.GOALS_CURRENT),
-    ("goals.next_year", formview.GOALS_NEXT),
-)
-_BACK: tuple[tuple[str, str], ...] = (
-    ("contact.name", "Kontaktperson"),
-    ("contact.email", "E-post"),
-)
+# Where the rows of an answer stand, and the columns that name a row so that the rows
+# of two versions are matched: read from the edition's tables.
+Rows = dict[str, tuple[str, ...]]
 
-# How the rows of each structure are matched between the versions, and named.
-_ROW_KEYS = {
-    "rows": ("procurement", "type"),
-    "risks": ("name",),
-    "counts": ("method", "topic"),
-    "cards": ("risk",),
-    "goals": ("text",),
-}
+
+def _rows_of(q: Question) -> tuple[Rows, tuple[str, ...] | None]:
+    """For a table answer: its row list's key -> naming columns; for a list answer: those."""
+    t = q.table
+    if q.kind == "list":
+        return {}, ()  # a list of texts: each item names itself
+    if t is None:
+        return {}, None
+    names = formview.name_columns(t)
+    if t.rows_key is None:  # cards and goals: the answer is the list of rows
+        return {}, (t.match_field,) if t.match_field else names
+    return {t.rows_key: names}, None
 
 
 @dataclass
@@ -145,7 +131,14 @@ def _short(value: Any) -> bool:
 
 
 def _compare(
-    qid: str, code: str, label: str, path: str, old: Any, new: Any, rows: str | None = None
+    qid: str,
+    code: str,
+    label: str,
+    path: str,
+    old: Any,
+    new: Any,
+    rows: tuple[str, ...] | None = None,
+    sub_rows: Rows | None = None,
 ) -> Change | None:
     old, new = _norm(old), _norm(new)
     if old == new or (_empty(old) and _empty(new)):
@@ -160,8 +153,8 @@ def _compare(
         change = Change(qid, code, label, path, "rows")
         old, new = old or {}, new or {}
         for key in [*old, *(k for k in new if k not in old)]:
-            sub_rows = key if key in _ROW_KEYS else None
-            sub = _compare(qid, code, label, f"{path}.{key}", old.get(key), new.get(key), sub_rows)
+            named = (sub_rows or {}).get(key)
+            sub = _compare(qid, code, label, f"{path}.{key}", old.get(key), new.get(key), named)
             if sub is not None:
                 change.changed.append(sub)
         return change if change.changed else None
@@ -176,9 +169,14 @@ def _name(row: Any, keys: tuple[str, ...]) -> str:
 
 
 def _rows(
-    qid: str, code: str, label: str, path: str, old: list[Any], new: list[Any], kind: str
+    qid: str,
+    code: str,
+    label: str,
+    path: str,
+    old: list[Any],
+    new: list[Any],
+    keys: tuple[str, ...],
 ) -> Change | None:
-    keys = _ROW_KEYS.get(kind, ())
     a = [_name(r, keys) for r in old]
     b = [_name(r, keys) for r in new]
     change = Change(qid, code, label, path, "rows")
@@ -196,30 +194,40 @@ def _rows(
     return change
 
 
+def _edition(data: dict[str, Any]) -> Edition:
+    from .model import edition_for
+
+    return edition_for(data)
+
+
+def _label(e: Edition, path: tuple[str, ...], q: Question) -> str:
+    """A question's label; a field outside the steps with its part's title when short."""
+    label = formview.text(e, q.label)
+    if q.code or len(path) != 2:
+        return label
+    title = formview.part_title(e, path[0])
+    return label if label == title or len(label) > 30 else f"{title}: {label}"
+
+
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """Every change from `old` to `new`, in the form's order."""
+    """Every change from `old` to `new`, question by question in the new edition's order.
+
+    Questions are matched by their stable id, so that the two may follow different
+    editions; a question only the old edition has comes last.
+    """
+    e_old, e_new = _edition(old), _edition(new)
+    before, after = formview.by_id(e_old), formview.by_id(e_new)
     changes: list[Change] = []
-    for dotted, label in _PARTS:
-        kind = "goals" if dotted.startswith("goals.") else None
-        c = _compare(dotted, "", label, dotted, _get(old, dotted), _get(new, dotted), kind)
-        if c is not None:
-            changes.append(c)
-    old_ed = _get(old, "report.form") or formview.LATEST
-    new_ed = _get(new, "report.form") or formview.LATEST
-    before = formview.question_by_id(old_ed if old_ed in formview.EDITIONS else formview.LATEST)
-    after = formview.question_by_id(new_ed if new_ed in formview.EDITIONS else formview.LATEST)
     for qid in [*after, *(q for q in before if q not in after)]:
-        q_new, q_old = after.get(qid), before.get(qid)
-        q = q_new or q_old
-        assert q is not None
-        a = _get(old, f"steps.{q_old.step}.{q_old.key}") if q_old else None
-        b = _get(new, f"steps.{q_new.step}.{q_new.key}") if q_new else None
-        rows = "cards" if q.kind == "cards" else None
-        c = _compare(qid, q.code, q.label, f"steps.{q.step}.{q.key}", a, b, rows)
-        if c is not None:
-            changes.append(c)
-    for dotted, label in _BACK:
-        c = _compare(dotted, "", label, dotted, _get(old, dotted), _get(new, dotted))
+        v_new, v_old = after.get(qid), before.get(qid)
+        v = v_new or v_old
+        assert v is not None
+        e = e_new if v_new is not None else e_old
+        a = _get(old, v_old.dotted) if v_old else None
+        b = _get(new, v_new.dotted) if v_new else None
+        sub_rows, rows = _rows_of(v.q)
+        label = _label(e, v.path, v.q)
+        c = _compare(qid, v.q.code, label, v.dotted, a, b, rows, sub_rows)
         if c is not None:
             changes.append(c)
     return changes

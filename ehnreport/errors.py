@@ -2,8 +2,39 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
+
+# Characters that must never reach a terminal or a CI log as they are: control
+# characters (a line break in a key could forge a line, such as a GitHub Actions
+# `::error::` command; ESC starts terminal escape sequences), line and paragraph
+# separators, format characters such as the bidirectional overrides of "Trojan
+# Source", lone surrogates (a file name that is not UTF-8 decodes to them, and no
+# UTF-8 output can carry them) and the noncharacters U+FFFE, U+FFFF and their kin,
+# which XML and many tools refuse. YAML lets a report put any of them in a key or
+# value with a double-quoted escape such as "\e" or "\n". Joiners and the soft hyphen
+# are harmless and kept.
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs"}
+_KEPT = {"\u200c", "\u200d", "\u00ad"}
+
+
+def _unsafe(ch: str) -> bool:
+    if ch in _KEPT:
+        return False
+    if unicodedata.category(ch) in _UNSAFE_CATEGORIES:
+        return True
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def printable(text: str) -> str:
+    """`text` with every unsafe character written as an escape, such as \\n or \\u202e."""
+    if text.isprintable():  # the common case: nothing to look at
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if _unsafe(ch) else ch for ch in text
+    )
 
 
 class ExitCode(IntEnum):
@@ -26,6 +57,15 @@ class Diagnostic:
     path: str  # YAML path, such as "steps.step2.a3.risks[1].themes[0]"
     message: str  # a plain sentence in Norwegian
     file: str = ""
+
+    def __post_init__(self) -> None:
+        # Printable by construction: no code path that makes a diagnostic (loading,
+        # checks, rendering, the PDF fetcher) can carry a control character from a
+        # report or a file name to a terminal, a CI log or a machine format.
+        for name in ("path", "message", "file"):
+            value = getattr(self, name)
+            if not value.isprintable():
+                object.__setattr__(self, name, printable(value))
 
     @property
     def is_error(self) -> bool:

@@ -9,7 +9,9 @@ both lines, and aliases, nesting depth and file size are bounded.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,21 @@ _NULL = {"", "~", "null"}
 # Control characters other than tab and line breaks. YAML refuses them written as they
 # are, but a double-quoted escape ("\0", "\e", "\x07") puts them in a value; no report
 # needs one, and they break terminals, CI logs and the XML inside a PDF/A.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Unicode's noncharacters (U+FDD0-U+FDEF and the last two code points of every plane)
+# are not text either: "\\uFFFF" in a value makes the PDF/A's XMP metadata not
+# well-formed XML. They are refused like control characters.
+# One character class of ranges keeps the search fast; it takes in every character
+# beyond U+FFFF, and _refused() keeps only the noncharacters among those.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]"
+)
+# YAML's line breaks (a lone CR and NEL count too), to find the line a mark is on.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# After an empty value: blanks, then `#` directly followed by text, as in `accent: #005a70`.
+# `# ` with a space is how a comment is written; `#005a70` or `#1` is a value.
+_COMMENT_VALUE = re.compile(r"([ \t]+)(#\S.*)")
+# "1. " or "2) " at the start of the text or after a space: items of a numbered list.
+_NUMBERED_ITEM = re.compile(r"(?:^| )\d{1,3}[.)] ")
 _PLAIN_HINT_CHARS = ("*", "- ", ": ", "#", "&", "!", "|", ">", "%", "@", "`")
 
 Path_ = tuple[str | int, ...]
@@ -92,15 +108,30 @@ def format_path(path: Path_) -> str:
     return out
 
 
-def decode(raw: bytes) -> str:
-    """Bytes to text: UTF-8 with or without BOM; anything else is a clear error."""
+def _size(n: int) -> str:
+    """A file size as a reader says it: «700 KiB», «3,2 MiB»."""
+    if n < 1024 * 1024:
+        return f"{-(-n // 1024)} KiB"  # rounded up: 512 KiB and 1 byte is not «512 KiB»
+    return f"{n / (1024 * 1024):.1f} MiB".replace(".", ",")
+
+
+def decode(raw: bytes, size: int | None = None) -> str:
+    """Bytes to text: UTF-8 with or without BOM; anything else is a clear error.
+
+    `size` is the file's size when `raw` holds only its first MAX_BYTES + 1 bytes.
+    """
     if len(raw) > MAX_BYTES:
+        # Only the cap and one byte more are read: without the file's size, the rest
+        # is unknown, and «over» is all that can be said.
+        real = size if size is not None and size > MAX_BYTES else None
+        if real is None and len(raw) > MAX_BYTES + 1:
+            real = len(raw)
+        said = f"er {_size(real)}" if real is not None else f"er over {MAX_BYTES // 1024} KiB"
         raise _fail(
             1,
             1,
             "file-too-large",
-            f"filen er {len(raw) // 1024} KiB; største tillatte størrelse er "
-            f"{MAX_BYTES // 1024} KiB.",
+            f"filen {said}; største tillatte størrelse er {MAX_BYTES // 1024} KiB.",
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(
@@ -141,6 +172,11 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
     src = lines[line - 1] if 0 < line <= len(lines) else ""
     at = src[col - 1 : col] if col - 1 < len(src) else ""
     value = src.split(": ", 1)[1].lstrip() if ": " in src else src.lstrip(" -")
+    context = (exc.context or "").strip()
+    if "\ufeff" not in src and at != "\t":
+        indent = _indentation(exc, lines, line)
+        if indent is not None:
+            return indent
     if "\ufeff" in src:
         msg = (
             "et usynlig BOM-tegn (U+FEFF) står midt i filen, ofte fordi to filer er limt "
@@ -155,6 +191,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
             "en verdi som begynner med `*` eller `&` leses som en YAML-referanse. "
             "Skriv fri tekst (Markdown) som en `|`-blokk, eller sett den i anførselstegn."
         )
+    elif (
+        problem.startswith("mapping values are not allowed")
+        and col > 1024
+        and ": " not in src[: col - 1]
+    ):
+        msg = _LONG_KEY
     elif problem.startswith("mapping values are not allowed"):
         msg = (
             "et kolon etterfulgt av mellomrom («: ») inne i en tekst på én linje. "
@@ -171,34 +213,140 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
             "en linje som begynner med «- » står der YAML ikke venter en liste. Sjekk "
             "innrykket; er det en punktliste i fri tekst, skriv teksten som en `|`-blokk."
         )
-    elif "could not find expected ':'" in problem:
+    elif context.startswith("while scanning a block scalar"):
         msg = (
-            "fant ikke kolon etter en nøkkel. Tekst over flere linjer skrives som en "
-            "`|`-blokk med innrykk."
+            "etter `|` (eller `>`) må teksten begynne på neste linje, med mer innrykk enn "
+            "nøkkelen. Flytt teksten ned på linjen under."
+        )
+    elif context.startswith("while scanning a quoted scalar") and exc.context_mark:
+        line, col = _pos(exc.context_mark)
+        msg = (
+            "anførselstegnet her blir aldri lukket. En tekst i anførselstegn må slutte med "
+            "samme tegn som den begynner med; tekst over flere linjer skrives heller som en "
+            "`|`-blokk."
+        )
+    elif (
+        "could not find expected ':'" in problem
+        and exc.context_mark is not None
+        and exc.context_mark.line + 1 == line
+        and ":" in src[col - 1 :]
+    ):
+        # The colon is there, but over 1024 characters after the key began: a YAML rule.
+        msg = _LONG_KEY
+    elif "could not find expected ':'" in problem:
+        if exc.context_mark:  # the line without a colon, not the line after it
+            line, col = _pos(exc.context_mark)
+        msg = (
+            "fant ikke kolon etter en nøkkel. En nøkkel skrives `nøkkel: verdi`; tekst over "
+            "flere linjer skrives som en `|`-blokk med innrykk."
         )
     else:
-        msg = f"ugyldig YAML ({problem})."
-        if any(c in src for c in _PLAIN_HINT_CHARS):
+        msg = _plain_problem(problem)
+        wrote_block = _BLOCK_SIGN.search(src) is not None
+        hinted = "`|`-blokk" in msg
+        if not (wrote_block or hinted) and any(c in src for c in _PLAIN_HINT_CHARS):
             msg += " Er dette fri tekst, skriv den som en `|`-blokk med innrykk."
     return _fail(line, col, "yaml-syntax", msg)
+
+
+# The parser's problems that remain after the cases above, in plain words. Matched by
+# the start of PyYAML's wording, which has not changed in its history.
+_PROBLEMS: tuple[tuple[str, str], ...] = (
+    (
+        "did not find expected key",
+        "her venter YAML en ny nøkkel (`nøkkel: verdi`). Sjekk "
+        "innrykket: nøkler på samme nivå må ha nøyaktig likt innrykk.",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "her venter YAML et nytt punkt i listen (en linje "
+        "som begynner med «- ») med samme innrykk som punktene over. Sjekk innrykket.",
+    ),
+    (
+        "expected <block end>",
+        "innrykket her passer ikke med linjene over. Sjekk at linjer på "
+        "samme nivå har nøyaktig likt innrykk.",
+    ),
+    (
+        "found character that cannot start any token",
+        "dette tegnet kan ikke stå først i en verdi. Sett verdien i anførselstegn.",
+    ),
+    (
+        "found unexpected end of stream",
+        "filen slutter midt i en verdi. Sjekk at alle anførselstegn og klammer er lukket.",
+    ),
+    (
+        "found unknown escape character",
+        "ukjent escape-sekvens med \\ i en tekst i doble "
+        "anførselstegn. Bruk enkle anførselstegn (') eller en `|`-blokk.",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "en liste i klammer (`[ ]`) er ikke lukket med `]`. "
+        "Lukk den, eller sett teksten i anførselstegn hvis den skal begynne med `[`.",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "en gruppe i klammer (`{ }`) er ikke lukket med `}`. "
+        "Lukk den, eller sett teksten i anførselstegn hvis den skal begynne med `{`.",
+    ),
+)
+# YAML ends a key that has gone on for 1024 characters without its colon.
+_LONG_KEY = "en nøkkel kan være høyst 1024 tegn lang. Gjør nøkkelen kortere."
+_BLOCK_SIGN = re.compile(r"(?:^|[:-] +)[|>][-+1-9]{0,2} *(?:#.*)?$")
+
+
+def _plain_problem(problem: str) -> str:
+    """A parser problem as a Norwegian sentence, without the parser's English."""
+    for start, sentence in _PROBLEMS:
+        if problem.startswith(start):
+            return sentence
+    return "ugyldig YAML her. Sjekk innrykk, kolon og anførselstegn på denne linjen."
+
+
+def _indentation(exc: yaml.MarkedYAMLError, lines: list[str], line: int) -> LoadError | None:
+    """The parser's error explained as an indentation mistake, when it is one."""
+    if any("\t" in src[: len(src) - len(src.lstrip())] for src in lines[:line]):
+        return None  # a tab in the indent: the tab hint says it better
+    from .indentation import explain  # only a file that does not parse needs it
+
+    context = exc.context_mark.line + 1 if exc.context_mark else 0
+    found = explain(lines, exc.problem or "", line, context)
+    if found is None:
+        return None
+    return _fail(found.line, found.col, "yaml-syntax", found.message)
+
+
+def _refused(value: str) -> int | None:
+    """The first control character or noncharacter in `value`, as a code point."""
+    for found in _CONTROL.finditer(value):
+        code = ord(found.group())
+        if code <= 0xFFFF or code & 0xFFFE == 0xFFFE:
+            return code
+    return None
 
 
 def _scalar(ev: yaml.ScalarEvent) -> Any:
     """Resolve a scalar: plain true/false/null/decimal ints, everything else text."""
     value = ev.value
     if ev.tag not in (None, "!"):
-        raise _fail(
-            *_pos(ev.start_mark),
-            "yaml-tag",
-            f"YAML-tagger som «{ev.tag}» er ikke tillatt i en rapport. Fjern taggen.",
+        raise _tag_error(ev)
+    code = _refused(value) if _CONTROL.search(value) else None
+    if code is not None:
+        what = (
+            f"kontrolltegnet U+{code:04X}"
+            if code <= 0x9F
+            else f"U+{code:04X}, som ikke er et tegn i Unicode"
         )
-    bad = _CONTROL.search(value)
-    if bad:
+        how = (
+            "skrevet som en escape-sekvens med \\"
+            if ev.style == '"'
+            else "ofte limt inn fra et annet program"
+        )
         raise _fail(
             *_pos(ev.start_mark),
             "control-character",
-            f"teksten inneholder kontrolltegnet U+{ord(bad.group()):04X} (skrevet som en "
-            "escape-sekvens med \\). Fjern det.",
+            f"teksten inneholder {what} ({how}). Fjern det.",
         )
     plain = ev.style in (None, "") and ev.implicit[0]
     if not plain:
@@ -248,28 +396,54 @@ def _pos(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-def load_text(text: str) -> Loaded:
-    """Parse YAML text into plain data and positions, or raise LoadError."""
-    out = Loaded(data=None, source=text)
-    # name -> value, expanded node count, expanded characters of text
-    anchors: dict[str, tuple[Any, int, int]] = {}
-    stack: list[_Frame] = []
-    nodes = 0  # values seen, aliases counted at their full expanded size
-    chars = 0  # characters of text seen, aliases counted at their full expanded size
-    documents = 0
+class _Composer:
+    """Builds plain data and positions from PyYAML's events, one method per event kind."""
 
-    def count(n: int, mark: Any, text_chars: int = 0) -> None:
-        nonlocal nodes, chars
-        nodes += n
-        chars += text_chars
-        if nodes > MAX_NODES:
+    def __init__(self, text: str):
+        self.text = text
+        self.out = Loaded(data=None, source=text)
+        # name -> value, expanded node count, expanded characters of text
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
+        self.stack: list[_Frame] = []
+        self.nodes = 0  # values seen, aliases counted at their full expanded size
+        self.chars = 0  # characters of text seen, aliases counted at their full expanded size
+        self.documents = 0
+        self.lines: list[str] | None = None  # split only when a warning needs a line
+        self.handlers: dict[type, Any] = {
+            yaml.DocumentStartEvent: self.document_start,
+            yaml.MappingStartEvent: self.collection_start,
+            yaml.SequenceStartEvent: self.collection_start,
+            yaml.MappingEndEvent: self.collection_end,
+            yaml.SequenceEndEvent: self.collection_end,
+            yaml.ScalarEvent: self.scalar,
+            yaml.AliasEvent: self.alias,
+        }
+
+    def compose(self) -> Loaded:
+        """Feed every event of the text to its method; the other kinds carry nothing."""
+        handlers = self.handlers
+        for ev in yaml.parse(self.text, Loader=_Parser):
+            handler = handlers.get(type(ev))
+            if handler is not None:
+                handler(ev)
+        return self.out
+
+    # -- bookkeeping ----------------------------------------------------------------
+
+    def count(self, n: int, mark: Any, text_chars: int = 0) -> None:
+        """Add values and text to the totals; over a cap is an error at `mark`."""
+        self.nodes += n
+        self.chars += text_chars
+        if self.nodes <= MAX_NODES and self.chars <= MAX_TEXT:
+            return
+        if self.nodes > MAX_NODES:
             raise _fail(
                 *_pos(mark),
                 "too-large",
                 f"rapporten blir for stor når referansene (aliaser) foldes ut: over "
                 f"{MAX_NODES} verdier. Fjern aliasene (`&navn` og `*navn`).",
             )
-        if chars > MAX_TEXT:
+        if self.chars > MAX_TEXT:
             raise _fail(
                 *_pos(mark),
                 "too-large",
@@ -277,140 +451,208 @@ def load_text(text: str) -> Loaded:
                 f"{MAX_TEXT // 1024} KiB tekst. Fjern aliasene (`&navn` og `*navn`).",
             )
 
-    def child_path(mark: Any) -> Path_ | None:
+    def child_path(self) -> Path_ | None:
         """Path of the value about to be placed; None when it is a mapping key."""
-        if not stack:
+        if not self.stack:
             return ()
-        top = stack[-1]
+        top = self.stack[-1]
         if top.kind == "seq":
             return top.path + (len(top.value),)
         if top.key_pos is None or top.key is None:
             return None
         return top.path + (top.key,)
 
-    def place(value: Any, mark: Any) -> None:
+    def place(self, value: Any, mark: Any) -> None:
+        """Put a finished value where it belongs: root, list item, key or a key's value."""
         pos = _pos(mark)
-        if not stack:
+        out = self.out
+        if not self.stack:
             out.data = value
             out.positions[()] = pos
             return
-        top = stack[-1]
+        top = self.stack[-1]
         if top.kind == "seq":
             out.positions.setdefault(top.path + (len(top.value),), pos)
             top.value.append(value)
             return
-        if top.key_pos is None:  # this scalar is a key
-            if value is None or isinstance(value, bool):
-                shown = "null (tom)" if value is None else str(value).lower()
-                raise _fail(*pos, "bad-key", f"«{shown}» kan ikke brukes som nøkkel.")
-            if isinstance(value, (list, dict)):  # an alias (`*navn`) of a list or group
-                raise _fail(
-                    *pos, "bad-key", "en nøkkel må være en enkel tekst, ikke en liste eller gruppe."
-                )
-            key = str(value)
-            if key in top.keys:
-                raise _fail(
-                    *pos,
-                    "duplicate-key",
-                    f"nøkkelen «{key}» står to ganger i samme gruppe, på linje {top.keys[key]} "
-                    f"og på linje {pos[0]}. Slå dem sammen eller fjern den ene.",
-                    format_path(top.path + (key,)),
-                )
-            if key == "<<":
-                raise _fail(
-                    *pos,
-                    "yaml-merge",
-                    "YAML-sammenslåing (`<<`) er ikke tillatt i en rapport. Skriv nøklene ut.",
-                )
-            top.keys[key] = pos[0]
-            top.key, top.key_pos = key, pos
+        if top.key_pos is None:  # this value is a key
+            self.key(top, value, pos)
             return
-        assert top.key is not None  # a value follows its key: set in the branch above
+        assert top.key is not None  # a value follows its key: set in key()
         path = top.path + (top.key,)
         top.value[top.key] = value
         out.key_positions[path] = top.key_pos
         out.positions.setdefault(path, pos)
         top.key, top.key_pos = None, None
 
-    def tag_error(ev: Any) -> LoadError:
-        return _fail(
-            *_pos(ev.start_mark),
-            "yaml-tag",
-            f"YAML-tagger som «{ev.tag}» er ikke tillatt i en rapport. Fjern taggen.",
+    def key(self, top: _Frame, value: Any, pos: tuple[int, int]) -> None:
+        """Accept `value` as the next key of mapping `top`, or refuse it."""
+        if value is None or isinstance(value, bool):
+            shown = "null (tom)" if value is None else str(value).lower()
+            raise _fail(*pos, "bad-key", f"«{shown}» kan ikke brukes som nøkkel.")
+        if isinstance(value, (list, dict)):  # an alias (`*navn`) of a list or group
+            raise _fail(
+                *pos, "bad-key", "en nøkkel må være en enkel tekst, ikke en liste eller gruppe."
+            )
+        key = str(value)
+        if key in top.keys:
+            raise _fail(
+                *pos,
+                "duplicate-key",
+                f"nøkkelen «{key}» står to ganger i samme gruppe, på linje {top.keys[key]} "
+                f"og på linje {pos[0]}. Slå dem sammen eller fjern den ene.",
+                format_path(top.path + (key,)),
+            )
+        if key == "<<":
+            raise _fail(
+                *pos,
+                "yaml-merge",
+                "YAML-sammenslåing (`<<`) er ikke tillatt i en rapport. Skriv nøklene ut.",
+            )
+        top.keys[key] = pos[0]
+        top.key, top.key_pos = key, pos
+
+    # -- one method per event kind --------------------------------------------------
+
+    def document_start(self, ev: yaml.DocumentStartEvent) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise _fail(
+                _pos(ev.start_mark)[0],
+                1,
+                "multiple-documents",
+                "filen inneholder mer enn ett YAML-dokument (`---`). En rapport er ett dokument.",
+            )
+
+    def collection_start(self, ev: yaml.CollectionStartEvent) -> None:
+        if ev.tag not in (None, "!"):
+            raise _tag_error(ev)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _fail(
+                *_pos(ev.start_mark), "too-deep", f"for dypt nestet: mer enn {MAX_DEPTH} nivåer."
+            )
+        path = self.child_path()
+        if path is None:
+            raise _fail(
+                *_pos(ev.start_mark),
+                "bad-key",
+                "en nøkkel må være en enkel tekst, ikke en liste eller gruppe.",
+            )
+        self.count(1, ev.start_mark)
+        kind = "map" if isinstance(ev, yaml.MappingStartEvent) else "seq"
+        self.stack.append(_Frame(kind, path, ev.anchor, ev.start_mark, self.nodes, self.chars))
+
+    def collection_end(self, ev: yaml.CollectionEndEvent) -> None:
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.anchors[frame.anchor] = (
+                frame.value,
+                self.nodes - frame.first + 1,
+                self.chars - frame.first_chars,
+            )
+        self.place(frame.value, frame.mark)
+
+    def scalar(self, ev: yaml.ScalarEvent) -> None:
+        value = _scalar(ev)
+        start: Any = ev.start_mark
+        end: Any = ev.end_mark
+        self.count(1, start, len(ev.value))
+        if not ev.style:  # plain: no style (None, or "" from some PyYAML versions)
+            if end.line > start.line:
+                self.folded_warning(ev)
+            elif value is None and not ev.value:
+                self.comment_warning(ev)
+        if ev.anchor:
+            self.anchors[ev.anchor] = (value, 1, len(ev.value))
+        self.place(value, start)
+
+    def alias(self, ev: yaml.AliasEvent) -> None:
+        if ev.anchor not in self.anchors:
+            raise _fail(
+                *_pos(ev.start_mark),
+                "yaml-alias",
+                f"«*{ev.anchor}» leses som en YAML-referanse til noe som ikke er "
+                "definert. Tekst som begynner med `*` må stå i anførselstegn eller i "
+                "en `|`-blokk.",
+            )
+        # Values inside an alias take the alias's position (Loaded.where).
+        value, size, size_chars = self.anchors[ev.anchor]
+        self.count(size, ev.start_mark, size_chars)
+        self.place(value, ev.start_mark)
+
+    # -- warnings -------------------------------------------------------------------
+
+    def folded_warning(self, ev: yaml.ScalarEvent) -> None:
+        """Plain text over several lines: YAML joins the lines into one."""
+        path = self.child_path()
+        top = self.stack[-1] if self.stack else None
+        # The fix, `|` after the colon, is on the key's line: point there.
+        line, col = top.key_pos if top and top.key_pos else _pos(ev.start_mark)
+        if len(_NUMBERED_ITEM.findall(ev.value)) > 1:
+            key = f"{path[-1]}: |" if path and isinstance(path[-1], str) else "- |"
+            message = (
+                "en nummerert liste uten `|` slås sammen til én linje, og numrene havner "
+                f"etter hverandre i samme avsnitt. Skriv `{key}` og punktene på hver sin linje "
+                "under, med mer innrykk."
+            )
+        else:
+            message = (
+                "tekst over flere linjer uten `|` slås sammen til én linje, og "
+                "linjeskift og punktlister forsvinner. Skriv `|` etter kolonet og "
+                "teksten på linjene under."
+            )
+        self.out.warnings.append(
+            Diagnostic(line, col, "warning", "folded-text", format_path(path or ()), message)
         )
 
+    def comment_warning(self, ev: yaml.ScalarEvent) -> None:
+        """An empty value followed by `#text` on its line: the user meant a value."""
+        line_no, col = _pos(ev.start_mark)
+        found = _COMMENT_VALUE.match(self.line(line_no - 1), col - 1)
+        if not found:
+            return
+        path = self.child_path()
+        if path is None:  # an empty key: refused as a key in place()
+            return
+        written = found.group(2).rstrip()
+        if len(written) > 40:
+            written = written[:39] + "…"
+        quoted = f'"{written}"' if '"' not in written else "'" + written.replace("'", "''") + "'"
+        if path and isinstance(path[-1], str):
+            where, fix = f"«{path[-1]}» blir tom", f"{path[-1]}: {quoted}"
+        else:
+            where, fix = "punktet blir tomt", f"- {quoted}"
+        self.out.warnings.append(
+            Diagnostic(
+                line_no,
+                found.start(2) + 1,
+                "warning",
+                "comment-value",
+                format_path(path),
+                f"{where}: YAML leser alt fra # som en kommentar, så «{written}» "
+                f"forsvinner. Sett verdien i anførselstegn: `{fix}`.",
+            )
+        )
+
+    def line(self, index: int) -> str:
+        """Line `index` (0-based) of the text, split the way YAML counts lines."""
+        if self.lines is None:
+            self.lines = _LINE_BREAK.split(self.text)
+        return self.lines[index] if index < len(self.lines) else ""
+
+
+def _tag_error(ev: Any) -> LoadError:
+    return _fail(
+        *_pos(ev.start_mark),
+        "yaml-tag",
+        f"YAML-tagger som «{ev.tag}» er ikke tillatt i en rapport. Fjern taggen.",
+    )
+
+
+def load_text(text: str) -> Loaded:
+    """Parse YAML text into plain data and positions, or raise LoadError."""
     try:
-        for ev in yaml.parse(text, Loader=_Parser):
-            if isinstance(ev, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _fail(
-                        _pos(ev.start_mark)[0],
-                        1,
-                        "multiple-documents",
-                        "filen inneholder mer enn ett YAML-dokument (`---`). En rapport er ett "
-                        "dokument.",
-                    )
-            elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if ev.tag not in (None, "!"):
-                    raise tag_error(ev)
-                if len(stack) >= MAX_DEPTH:
-                    raise _fail(
-                        *_pos(ev.start_mark),
-                        "too-deep",
-                        f"for dypt nestet: mer enn {MAX_DEPTH} nivåer.",
-                    )
-                path = child_path(ev.start_mark)
-                if path is None:
-                    raise _fail(
-                        *_pos(ev.start_mark),
-                        "bad-key",
-                        "en nøkkel må være en enkel tekst, ikke en liste eller gruppe.",
-                    )
-                count(1, ev.start_mark)
-                kind = "map" if isinstance(ev, yaml.MappingStartEvent) else "seq"
-                stack.append(_Frame(kind, path, ev.anchor, ev.start_mark, nodes, chars))
-            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                frame = stack.pop()
-                if frame.anchor:
-                    anchors[frame.anchor] = (
-                        frame.value,
-                        nodes - frame.first + 1,
-                        chars - frame.first_chars,
-                    )
-                place(frame.value, frame.mark)
-            elif isinstance(ev, yaml.ScalarEvent):
-                value = _scalar(ev)
-                count(1, ev.start_mark, len(ev.value))
-                if ev.style in (None, "") and _pos(ev.end_mark)[0] > _pos(ev.start_mark)[0]:
-                    path = child_path(ev.start_mark)
-                    out.warnings.append(
-                        Diagnostic(
-                            *_pos(ev.start_mark),
-                            "warning",
-                            "folded-text",
-                            format_path(path or ()),
-                            "tekst over flere linjer uten `|` slås sammen til én linje, og "
-                            "linjeskift og punktlister forsvinner. Skriv `|` etter kolonet og "
-                            "teksten på linjene under.",
-                        )
-                    )
-                if ev.anchor:
-                    anchors[ev.anchor] = (value, 1, len(ev.value))
-                place(value, ev.start_mark)
-            elif isinstance(ev, yaml.AliasEvent):
-                if ev.anchor not in anchors:
-                    raise _fail(
-                        *_pos(ev.start_mark),
-                        "yaml-alias",
-                        f"«*{ev.anchor}» leses som en YAML-referanse til noe som ikke er "
-                        "definert. Tekst som begynner med `*` må stå i anførselstegn eller i "
-                        "en `|`-blokk.",
-                    )
-                # Values inside an alias take the alias's position (Loaded.where).
-                value, size, size_chars = anchors[ev.anchor]
-                count(size, ev.start_mark, size_chars)
-                place(value, ev.start_mark)
+        return _Composer(text).compose()
     except LoadError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -426,7 +668,6 @@ def load_text(text: str) -> Loaded:
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every error above has a mark
         raise _fail(1, 1, "yaml-syntax", f"ugyldig YAML: {' '.join(str(exc).split())}.") from None
-    return out
 
 
 def _offset_position(text: str, offset: int) -> tuple[int, int]:
@@ -439,4 +680,9 @@ def load_file(path: Path) -> Loaded:
     """Read and parse a report file (size-capped, UTF-8)."""
     with path.open("rb") as fh:
         raw = fh.read(MAX_BYTES + 1)
-    return load_text(decode(raw))
+        size = None
+        if len(raw) > MAX_BYTES:
+            info = os.fstat(fh.fileno())
+            # A pipe or device has no size to tell: the message then says «over».
+            size = info.st_size if stat.S_ISREG(info.st_mode) else None
+    return load_text(decode(raw, size))

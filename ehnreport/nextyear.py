@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ReportInvalid
+from .forms import Edition, load_edition
 from .importer import formview
 from .importer.writer import report_yaml
 from .validate import check_file, printable
-
-# Text parts outside the steps that carry over with a comment.
-_KEPT_PARTS = ("foreword.text", "key_info.structure", "key_info.employees")
 
 
 @dataclass
@@ -42,6 +40,12 @@ def default_target(source: Path, year: int) -> Path:
     return source.with_name(name + source.suffix)
 
 
+def next_edition(old: Edition, year: int) -> Edition:
+    """The newest known edition for `year` in `old`'s sector, when it is newer than `old`."""
+    newest = load_edition(formview.edition_for_year(year, old.sector))
+    return newest if newest.year > old.year else old
+
+
 def next_year(source: Path, target: Path | None = None) -> tuple[Draft, Path]:
     """The draft for the year after `source`'s. Raises ReportInvalid or InputFileError."""
     result = check_file(source)
@@ -50,93 +54,77 @@ def next_year(source: Path, target: Path | None = None) -> tuple[Draft, Path]:
     old: dict[str, Any] = copy.deepcopy(result.loaded.data)
     year = int(old["report"]["year"]) + 1
     target = target or default_target(source, year)
-    old_edition = old["report"].get("form", formview.LATEST)
-    edition = formview.edition_for_year(year)
+    before = load_edition(old["report"]["form"])
+    after = next_edition(before, year)
     draft = Draft(text="", year=year)
     notes: dict[str, list[str]] = {}
-    data: dict[str, Any] = {k: v for k, v in old.items() if k != "steps"}
-
-    meta = {k: v for k, v in (old.get("report") or {}).items() if k != "date"}
-    meta.update(year=year, form=edition)
-    data["report"] = meta
-    member = dict(old.get("member") or {})
-    logo = member.get("logo")
-    if logo and not (target.parent / logo).is_file():
-        member.pop("logo", None)
-        member.pop("logo_alt", None)
-        notes["member.logo"] = [
-            f"Logoen «{logo}» ligger ikke ved siden av denne filen; legg den inn igjen."
-        ]
-        draft.dropped.append("member.logo")
-    data["member"] = member
-
-    goals = old.get("goals") or {}
-    data["goals"] = {"current": [{"text": t} for t in goals.get("next_year") or []]}
-    if data["goals"]["current"]:
-        notes["goals.current"] = [
-            f"Målene for {year} fra fjorårets rapport; sett status når året er omme."
-        ]
-    procurement = dict(old.get("procurement") or {})
-    for dotted in formview.YEARLY_FIELDS:
-        part, key = dotted.split(".")
-        if part == "procurement" and procurement.pop(key, None) is not None:
-            draft.cleared.append(dotted)
-    data["procurement"] = procurement
-
+    data: dict[str, Any] = {}
     last = f"Fjorårets tekst ({year - 1}); oppdater den for {year}."
-    for dotted in _KEPT_PARTS:
-        part, key = dotted.split(".")
-        if _answered((data.get(part) or {}).get(key)):
-            notes[dotted] = [last]
-            draft.kept.append(dotted)
-
-    data["steps"] = _steps(old.get("steps") or {}, old_edition, edition, notes, draft, last)
+    old_by_id = formview.by_id(before)
+    for qid, new in formview.by_id(after).items():
+        was = old_by_id.get(qid)
+        value = _get(old, was.path) if was is not None else None
+        if new.path == ("report", "year"):
+            value = year
+        elif new.path == ("report", "form"):
+            value = after.id
+        elif new.path == ("report", "date"):
+            value = None
+        elif new.q.kind == "goals" and new.q.yearly == "clear":
+            # Last year's goals for the coming year are this year's goals, without status.
+            value = _goals_for_the_year(old, before, new.q.table)
+            if value:
+                notes[new.dotted] = [
+                    f"Målene for {year} fra fjorårets rapport; sett status når året er omme."
+                ]
+        if not formview.answered(value):
+            continue
+        if new.q.kind == "file" and not (target.parent / str(value)).is_file():
+            notes[new.dotted] = [
+                f"Filen «{value}» ligger ikke ved siden av denne filen; legg den inn igjen."
+            ]
+            draft.dropped.append(new.dotted)
+            continue
+        if new.q.yearly == "clear" and new.q.kind != "goals":
+            if not (new.q.kind == "list" and new.path[0] == "goals"):  # moved, not cleared
+                draft.cleared.append(new.dotted)
+            continue
+        _put(data, new.path, value)
+        # The answers to revise: every step's, and the texts and figures outside them.
+        if new.path[0] == "steps" or new.q.kind in ("text", "count"):
+            notes[new.dotted] = [last]
+            draft.kept.append(new.dotted)
+    for qid, was in old_by_id.items():
+        if qid not in formview.by_id(after) and formview.answered(_get(old, was.path)):
+            code = f"{was.q.code} " if was.q.code else ""
+            draft.dropped.append(f"{code}{was.dotted} ({printable(was.label[:60])})")
+    if not formview.answered(_get(data, ("member", "logo"))):
+        (data.get("member") or {}).pop("logo_alt", None)
     header = [
-        f"Rapport til Etisk handel Norge (EHN) for {year}: {member.get('name', '')}.",
+        f"Rapport til Etisk handel Norge (EHN) for {year}: {_get(old, ('member', 'name'))}.",
         f"Utkast laget med «ehnreport next-year» fra {source.name}. Fjorårets tall er "
         "fjernet; de andre svarene står som utgangspunkt og må oppdateres.",
     ]
-    draft.text = report_yaml(data, header=header, notes=notes)
+    draft.text = report_yaml(data, after, header=header, notes=notes)
     return draft, target
 
 
-def _steps(
-    old: dict[str, Any],
-    old_edition: str,
-    edition: str,
-    notes: dict[str, list[str]],
-    draft: Draft,
-    last: str,
-) -> dict[str, Any]:
-    """The step answers carried by question id into `edition`."""
-    before = formview.question_by_id(old_edition)
-    after = formview.question_by_id(edition)
-    steps: dict[str, Any] = {}
-    for qid, q in before.items():
-        value = (old.get(q.step) or {}).get(q.key)
-        if not _answered(value):
-            continue
-        new = after.get(qid)
-        if new is None:
-            draft.dropped.append(f"{q.code} ({printable(q.label[:60])})")
-            continue
-        dotted = f"steps.{new.step}.{new.key}"
-        if new.yearly == "clear":
-            draft.cleared.append(dotted)
-            continue
-        steps.setdefault(new.step, {})[new.key] = value
-        notes[dotted] = [last]
-        draft.kept.append(dotted)
-    return steps
+def _goals_for_the_year(old: dict[str, Any], before: Edition, table: Any) -> list[Any]:
+    """Last year's goals for the coming year (the yearly list) as goals without a status."""
+    key = table.columns[0].key if table is not None else "text"
+    for path, q in before.questions():
+        if q.kind == "list" and q.yearly == "clear" and path[0] == "goals":
+            return [{key: t} for t in _get(old, path) or []]
+    return []
 
 
-def _answered(value: Any) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, dict):
-        return any(_answered(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_answered(v) for v in value)
-    return True
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for key in path[:-1]:
+        data = data.setdefault(key, {})
+    data[path[-1]] = value

@@ -6,20 +6,45 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, printable
+from .interrupt import deferred
+
+# Temporary files being written right now, so that a worker process told to stop by a
+# signal can remove them before it exits (`remove_temporary_files`).
+_in_progress: set[str] = set()
+
+
+def remove_temporary_files() -> None:
+    """Remove the temporary files of writes in progress (called on a fatal signal)."""
+    for tmp in list(_in_progress):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    _in_progress.clear()
 
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write `data` to `target` so that readers see the old file or the new, never a part."""
     target = Path(target)
-    if target.is_dir():
-        raise BuildError(f"{target}: er en mappe; kan ikke skrive filen dit.")
-    folder = target.parent if str(target.parent) else Path(".")
+    shown = printable(str(target))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise BuildError(f"{folder}: kan ikke skrive hit ({exc.strerror}).") from None
+        if target.is_dir():
+            raise BuildError(f"{shown}: er en mappe; kan ikke skrive filen dit.")
+    except OSError as exc:  # a name too long for the file system, and the like
+        raise BuildError(f"{shown}: kan ikke skrives ({exc.strerror}).") from None
+    folder = target.parent if str(target.parent) else Path(".")
+    # A signal between creating the temporary file and entering the `try` below would
+    # leave it behind: hold signals back until it is registered.
+    with deferred():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise BuildError(
+                f"{printable(str(folder))}: kan ikke skrive hit ({exc.strerror})."
+            ) from None
+        _in_progress.add(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -28,14 +53,17 @@ def write_atomic(target: Path, data: bytes) -> None:
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise BuildError(f"{target}: kunne ikke skrives ({exc.strerror}).") from None
+        _unlink(tmp)
+        raise BuildError(f"{shown}: kunne ikke skrives ({exc.strerror}).") from None
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
+    finally:
+        _in_progress.discard(tmp)
+
+
+def _unlink(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass

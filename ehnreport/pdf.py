@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from .errors import BuildError
+from .pdftags import finish_tags
 
 
 @contextmanager
@@ -152,6 +153,7 @@ def print_pdf(
                 pdf_variant=variant,
                 pdf_identifier=identifier,
                 pdf_tags=True,
+                finisher=finish_tags,  # completes what WeasyPrint leaves out of the tags
             )
     except Exception as exc:  # WeasyPrint's errors have no common base class
         raise BuildError(

@@ -15,7 +15,6 @@ import base64
 import datetime as dt
 import functools
 import re
-import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,11 +36,14 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from . import __version__, form
+from . import __version__
 from .errors import BuildError, Diagnostic, UserError
+from .forms import DEFAULT, EDITIONS, Edition, Step, Texts, bundled_folder
 from .markdown import MarkdownRenderer
-from .model import Report
+from .model import edition_of
 from .model.base import is_answered
+
+Report = Any  # a report of any edition (see ehnreport.model)
 
 BUILTIN = Path(__file__).parent / "templates"
 FONTS = BUILTIN / "fonts"
@@ -77,9 +79,20 @@ PALETTE = {
 }
 
 
-def environment(templates: Path | None = None) -> Environment:
-    """The Jinja environment: override folder first, built-in folder last."""
-    folders = [str(BUILTIN)]
+def template_folders(edition: Edition | None = None) -> list[str]:
+    """The built-in template folders for an edition: its prose, then the shared templates.
+
+    An edition added with --forms is data only and brings no templates; it is printed
+    with the default edition's prose.
+    """
+    edition_id = edition.id if edition is not None and edition.id in EDITIONS else DEFAULT
+    return [str(bundled_folder(edition_id)), str(BUILTIN)]
+
+
+def environment(templates: Path | None = None, edition: Edition | None = None) -> Environment:
+    """The Jinja environment: override folder, the edition's prose, built-in folder."""
+    builtin = template_folders(edition)
+    folders = list(builtin)
     if templates is not None:
         if not templates.is_dir():
             raise UserError(f"{templates}: fant ikke malmappen (--templates).")
@@ -91,7 +104,7 @@ def environment(templates: Path | None = None) -> Environment:
         loader=ChoiceLoader(
             [
                 FileSystemLoader(folders),
-                PrefixLoader({"builtin": FileSystemLoader(str(BUILTIN))}),
+                PrefixLoader({"builtin": FileSystemLoader(builtin)}),
             ]
         ),
         autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default=False),
@@ -106,16 +119,25 @@ def environment(templates: Path | None = None) -> Environment:
     env.filters["slug"] = slug
     env.filters["groupby_first"] = groupby_first
     env.tests["answered"] = is_answered
-    env.globals["form"] = types.SimpleNamespace(
-        STEPS=form.STEPS,
-        LABELS=form.LABELS,
-        TABLE_COLUMNS=form.TABLE_COLUMNS,
-        CARD_FIELDS=form.CARD_FIELDS,
-        SUBHEADINGS=form.SUBHEADINGS,
-        INSTRUCTIONS=form.INSTRUCTIONS,
-        GOAL_STATUSES=form.GOAL_STATUSES,
-    )
     return env
+
+
+def edition_globals(env: Environment, edition: Edition, language: str) -> None:
+    """The edition and its texts in the report's language, for the templates."""
+
+    def text(texts: Texts | None) -> str:
+        return edition.text(texts, language)
+
+    def label(question_id: str) -> str:
+        return text(edition.question(question_id).label)
+
+    def column_label(question_id: str, key: str) -> str:
+        table = edition.question(question_id).table
+        assert table is not None
+        return text(table.column(key).label)
+
+    env.filters["t"] = text
+    env.globals.update(edition=edition, label=label, column_label=column_label)
 
 
 class _BytecodeCache(FileSystemBytecodeCache):
@@ -235,12 +257,13 @@ def print_source(html: str) -> str:
     return html
 
 
-def step_phases(step: form.Step) -> str:
+def step_phases(step: Step, edition: Edition, language: str) -> str:
     """The procurement phases of a step, as the contents shows them in brackets."""
     seen: list[str] = []
     for section in step.sections:
-        if section.phases and section.phases not in seen:
-            seen.append(section.phases)
+        phases = edition.text(section.phases, language)
+        if phases and phases not in seen:
+            seen.append(phases)
     return "; ".join(seen)
 
 
@@ -279,7 +302,10 @@ def page_context(report: Report, md: MarkdownRenderer) -> dict[str, Any]:
         "contact_name": contact.name or report.key_info.contact,
         "contact_email": contact.email or report.key_info.email,
         "ehn_address": EHN_ADDRESS,
-        "step_phases": {s.key: step_phases(s) for s in form.STEPS},
+        "step_phases": {
+            s.key: step_phases(s, edition_of(report), report.report.language)
+            for s in edition_of(report).steps
+        },
     }
 
 
@@ -292,7 +318,9 @@ def _logo_warning(md: MarkdownRenderer, problem: str) -> Diagnostic:
 
 def render_html(report: Report, md: MarkdownRenderer, *, templates: Path | None = None) -> str:
     """The report as one self-contained HTML page (fonts and images inline)."""
-    env = environment(templates)
+    edition = edition_of(report)
+    env = environment(templates, edition)
+    edition_globals(env, edition, report.report.language)
     env.filters["markdown"] = md.block
     env.filters["markdown_inline"] = md.inline
     try:

@@ -1,92 +1,29 @@
-"""A new, empty report for the current form: every part and question, ready to fill in.
+"""A new, empty report for a form edition: every part and question, ready to fill in.
 
-Labels, help texts and keys come from `form.py` and the models, so the scaffold
-follows the form when it changes. The text is valid as written: `ehnreport validate`
-gives warnings for the unanswered questions and no errors.
+Labels, help texts, keys and examples come from the edition's data, so the scaffold
+follows the form when it changes, and a new edition needs no code here. The text is
+valid as written: `ehnreport validate` gives warnings for the unanswered questions
+and no errors. Values are written by `yamlwriter`, which the loader reads back exactly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import textwrap
-import types
-import typing
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import BaseModel
+from .forms import DEFAULT, Edition, Question, load_edition
+from .yamlwriter import CONTROL, key_value, scalar
 
-from .form import FORM_EDITIONS, INSTRUCTIONS, LABELS, STEPS, SUBHEADINGS, Question
-from .model import Report, Steps
-
-FORM_EDITION = FORM_EDITIONS[-1]
+FORM_EDITION = DEFAULT
 DEFAULT_MEMBER = "Virksomhetens navn"
 DEFAULT_SHORT_NAME = "Kortnavn"
 DEFAULT_SCHEMA = "schema/ehnreport.schema.json"
 WIDTH = 88  # comment lines are wrapped to this many characters
-MAX_SHORT_NAME = 40  # as in model.parts.Member
+MAX_SHORT_NAME = 40  # as member.short_name's max_length in the bundled edition
 
-# Free text written as `|` blocks; every other text field outside the steps is short.
-_LONG_TEXT = {"foreword.text", "key_info.structure"}
-
-# Model fields the scaffold sets to a value; the rest are left empty.
-_SET = {"report.year", "report.form", "report.language", "member.name", "member.short_name"}
-
-# Example rows shown as comments above the empty tables, cards and goal lists. They are
-# examples of answers, not labels: the labels come from form.py through the models.
-_EXAMPLES: dict[str, list[Any]] = {
-    "2.A.2": [
-        {
-            "procurement": "Arbeidsklær og verneutstyr",
-            "suppliers": 2,
-            "qualification": "Nei",
-            "award": "Ja",
-            "contract": "Ja",
-        }
-    ],
-    "2.A.3": [
-        {
-            "name": "Arbeidsforhold i produksjon av arbeidsklær",
-            "themes": ["Lønn", "Arbeidstid", "HMS"],
-            "geography": "Asia",
-        }
-    ],
-    "3.A.1": [
-        {
-            "risk": "Arbeidsforhold i produksjon av arbeidsklær",
-            "overall_goal": "Alle leverandører av arbeidsklær kan dokumentere anstendige\n"
-            "arbeidsforhold innen 2027.\n",
-            "status": "Pågår",
-            "year_goal": "Egenrapportering fra begge leverandørene.\n",
-            "measures": "Etiske kontraktsvilkår og egenrapportering.\n",
-            "results": "Begge leverandørene har svart. Neste år: oppfølgingsmøter.\n",
-        }
-    ],
-    "4.A.2": [
-        {"method": "Egenrapportering", "topic": "Lønns- og arbeidsvilkår", "count": 12},
-        {"method": "Revisjon", "topic": "Lønns- og arbeidsvilkår", "count": 2},
-    ],
-    "4.A.3": [
-        {
-            "type": "Lønn",
-            "where": "Underleverandør i Norge",
-            "action": "Etterbetaling til de ansatte er dokumentert.\n",
-            "status": "Lukket",
-        }
-    ],
-    "goals.current": [
-        {
-            "text": "Policy for ansvarlige innkjøp skal vedtas innen 3. kvartal.\n",
-            "status": "Pågår",
-            "comment": "Utkastet er på høring og vedtas i januar.\n",
-        }
-    ],
-    "goals.next_year": ["Egenrapportering fra alle leverandører med høy risiko.\n"],
-}
-
-_NOT_PLAIN_START = set("-?:,[]{}#&*!|>'\"%@`")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL = CONTROL
 
 
 def scaffold(
@@ -96,14 +33,17 @@ def scaffold(
     *,
     schema: str | None = DEFAULT_SCHEMA,
     today: dt.date | None = None,
+    form: str = DEFAULT,
 ) -> str:
     """The YAML text of a new report for `member` and reporting `year`.
 
     `year` defaults to the calendar year before `today`; `short_name` to the member's
     name when it fits the running footer. `schema` is the path written on the
-    editor's modeline (none when None). Raises ValueError, with a Norwegian message,
-    for a name or year the report could not hold, so the result is always valid.
+    editor's modeline (none when None); `form` the edition (bundled, or added with
+    --forms). Raises ValueError, with a Norwegian message, for a name or year the
+    report could not hold, so the result is always valid; KeyError for an unknown form.
     """
+    edition = load_edition(form)
     if year is None:
         year = (today or dt.date.today()).year - 1
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
@@ -125,32 +65,48 @@ def scaffold(
     if schema is not None and (not schema.strip() or _CONTROL.search(schema)):
         raise ValueError("stien til skjemaet kan ikke være tom eller inneholde linjeskift.")
 
-    values: dict[str, Any] = {
-        "report.year": year,
-        "report.form": FORM_EDITION,
-        "report.language": "nb",
-        "member.name": name,
-        "member.short_name": short,
-    }
+    # Values the scaffold fills in, by the kind of question: the rest are left empty.
+    values: dict[str, Any] = {"year": year, "edition": edition.id, "language": edition.languages[0]}
+    names = {("member", "name"): name, ("member", "short_name"): short}
     if member is not None:
-        values["key_info.name"] = name
-    out = _Writer()
+        names[("key_info", "name")] = name
+    out = _Writer(edition, values, names)
+    _layout(out, schema, lambda: _header(out, name, year, edition.id))
+    return out.text()
+
+
+# Lines under a question's label and help in a filled report: the comments and the key
+# with its value; None leaves the question as a new report leaves it.
+Answer = Callable[[tuple[str, ...], Question, int], list[str] | None]
+
+
+def filled(
+    edition: Edition,
+    header: list[str],
+    answer: Answer,
+    *,
+    schema: str | None = DEFAULT_SCHEMA,
+) -> str:
+    """A report laid out as `init` lays one out, each question's lines from `answer`.
+
+    `header` is the opening comment, one paragraph per item; `answer(path, question,
+    indent)` is called with each question's key path in form order.
+    """
+    out = _Writer(edition, {}, {}, answer)
+    _layout(out, schema, lambda: out.lines.extend(ln for t in header for ln in comment(0, t)))
+    return out.text()
+
+
+def _layout(out: _Writer, schema: str | None, header: Callable[[], object]) -> None:
     if schema is not None:
         out.line(0, f"# yaml-language-server: $schema={schema}")
         out.line(0, "#")
-    _header(out, name, year)
-    for part, field in Report.model_fields.items():
-        if part == "steps":
-            _steps(out)
-            continue
-        out.blank()
-        _comment(out, 0, field.title or part)
-        if field.description:
-            _comment(out, 0, field.description)
-        out.line(0, f"{part}:")
-        model = inner_type(field.annotation)
-        _part(out, part, model, values)
-    return out.text()
+    header()
+    for part in out.edition.parts_before:
+        _part(out, part.key, part.title, part.description, part.questions)
+    _steps(out)
+    for part in out.edition.parts_after:
+        _part(out, part.key, part.title, part.description, part.questions)
 
 
 def _clean(value: str, what: str) -> str:
@@ -172,23 +128,35 @@ def _shorten(name: str) -> str:
     return short or name[:MAX_SHORT_NAME].strip()
 
 
-def inner_type(tp: Any) -> Any:
-    """The type inside Optional[...] and Annotated[...]."""
-    while True:
-        if typing.get_origin(tp) is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-            continue
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        union = isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union
-        if union and len(args) == 1:
-            tp = args[0]
-            continue
-        return tp
-
-
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        edition: Edition,
+        values: Mapping[str, Any],
+        names: Mapping[tuple[str, str], str],
+        answer: Answer | None = None,
+    ) -> None:
+        self.edition = edition
+        self.lang = edition.languages[0]
+        self.values = values
+        self.names = names
+        self.answer = answer
         self.lines: list[str] = []
+
+    def question(self, indent: int, path: tuple[str, ...], q: Question) -> None:
+        """The key of `q` with its value: the filled answer, or as a new report has it."""
+        lines = self.answer(path, q, indent) if self.answer is not None else None
+        if lines is not None:
+            self.lines.extend(lines)
+            return
+        name = self.names.get((path[0], path[-1])) if len(path) == 2 else None
+        if name is not None:
+            self.line(indent, f"{q.key}: {scalar(name)}")
+        else:
+            ANSWERS[q.kind](self, indent, q)
+
+    def t(self, texts: dict[str, str] | None) -> str:
+        return self.edition.text(texts, self.lang)
 
     def line(self, indent: int, text: str) -> None:
         self.lines.append(" " * indent + text)
@@ -211,27 +179,31 @@ def _comment(
     Comments stand at the indentation of the keys around them: a comment indented
     deeper, right after an empty `|` block, would become the block's text.
     """
+    out.lines.extend(comment(indent, text, first, hang))
+
+
+def comment(indent: int, text: str, first: str = "", hang: int | None = None) -> list[str]:
+    """`text` as the comment lines `init` writes at `indent`, after `first` on line one."""
     lead = " " * indent + "# "
     rest = lead + " " * (len(first) if hang is None else hang)
-    for line in textwrap.wrap(
+    return textwrap.wrap(
         first + text,
         width=WIDTH,
         initial_indent=lead,
         subsequent_indent=rest,
         break_long_words=False,
         break_on_hyphens=False,
-    ):
-        out.lines.append(line)
+    )
 
 
 def _help(out: _Writer, indent: int, text: str) -> None:
     _comment(out, indent, text, first="Veiledning: ")
 
 
-def _header(out: _Writer, name: str, year: int) -> None:
+def _header(out: _Writer, name: str, year: int, edition_id: str) -> None:
     for text in (
         f"Rapport til Etisk handel Norge (EHN) for {year}: {name}.",
-        f"Laget med «ehnreport init» for skjemaet {FORM_EDITION}.",
+        f"Laget med «ehnreport init» for skjemaet {edition_id}.",
     ):
         _comment(out, 0, text)
     out.line(0, "#")
@@ -264,119 +236,102 @@ def _header(out: _Writer, name: str, year: int) -> None:
         out.line(0, "# " + text)
 
 
-def _part(out: _Writer, part: str, model: type[BaseModel], values: dict[str, Any]) -> None:
+def _part(
+    out: _Writer,
+    key: str,
+    title: dict[str, str],
+    description: dict[str, str] | None,
+    questions: tuple[Question, ...],
+) -> None:
     """One part outside the steps: each field with its label, help and an empty value."""
-    for key in model.model_fields:
-        dotted = f"{part}.{key}"
-        label = LABELS[dotted]
-        _comment(out, 2, label.label)
-        _help(out, 2, label.help)
-        if dotted in _EXAMPLES:
-            _example(out, 2, key, _EXAMPLES[dotted])
-            out.line(2, f"{key}: []")
-        elif dotted in values:
-            out.line(2, f"{key}: {_scalar(values[dotted])}")
-        elif dotted in _LONG_TEXT:
-            out.line(2, f"{key}: |")
-        else:
-            out.line(2, f"{key}:")
+    out.blank()
+    _comment(out, 0, out.t(title) or key)
+    if description:
+        _comment(out, 0, out.t(description))
+    out.line(0, f"{key}:")
+    for q in questions:
+        _comment(out, 2, out.t(q.label))
+        _help(out, 2, out.t(q.help))
+        out.question(2, (key, q.key), q)
 
 
 def _steps(out: _Writer) -> None:
     out.blank()
-    _comment(out, 0, Report.model_fields["steps"].title or "steps")
+    _comment(out, 0, out.t(out.edition.steps_title) or "steps")
     out.line(0, "steps:")
-    for step in STEPS:
+    for step in out.edition.steps:
         out.blank()
-        _comment(out, 2, f"Trinn {step.number}: {step.title}")
+        _comment(out, 2, f"Trinn {step.number}: {out.t(step.title)}")
         out.line(2, f"{step.key}:")
-        model = inner_type(Steps.model_fields[step.key].annotation)
         for section in step.sections:
             out.blank()
-            _comment(out, 4, section.title, first=f"{section.code} ")
-            if section.code in INSTRUCTIONS:
-                _comment(out, 4, INSTRUCTIONS[section.code])
+            _comment(out, 4, out.t(section.title), first=f"{section.code} ")
+            if section.instruction:
+                _comment(out, 4, out.t(section.instruction))
             for q in section.questions:
-                _question(out, q, model)
+                out.blank()
+                if q.subheading:
+                    _comment(out, 4, out.t(q.subheading).upper())
+                _comment(out, 4, out.t(q.label), first=f"{q.code} ")
+                _help(out, 4, out.t(q.help))
+                out.question(4, ("steps", step.key, q.key), q)
 
 
-def _question(out: _Writer, q: Question, step_model: type[BaseModel]) -> None:
-    out.blank()
-    if q.code in SUBHEADINGS:
-        _comment(out, 4, SUBHEADINGS[q.code].upper())
-    _comment(out, 4, q.label, first=f"{q.code} ")
-    _help(out, 4, q.help)
-    answer = inner_type(step_model.model_fields[q.key].annotation)
-    if typing.get_origin(answer) is list:  # 3.A.1 cards
-        _example(out, 4, q.key, _EXAMPLES[q.code])
-        out.line(4, f"{q.key}: []")
-    elif isinstance(answer, type) and issubclass(answer, BaseModel):  # tables and counts
-        out.line(4, f"{q.key}:")
-        for key, field in answer.model_fields.items():
-            _comment(out, 6, field.description or field.title or key)
-            if typing.get_origin(inner_type(field.annotation)) is list:
-                _example(out, 6, key, _EXAMPLES[q.code])
-                out.line(6, f"{key}: []")
-            else:
-                out.line(6, f"{key}: |")
-    elif q.kind == "url":
-        out.line(4, f"{q.key}:")
-    else:
-        out.line(4, f"{q.key}: |")
+# How a new report leaves each kind of question: an empty value, an empty `|` block
+# for free text, an empty list under a commented example, or a value filled in.
+def _empty(out: _Writer, indent: int, q: Question) -> None:
+    out.line(indent, f"{q.key}:")
+
+
+def _block(out: _Writer, indent: int, q: Question) -> None:
+    out.line(indent, f"{q.key}: |")
+
+
+def _filled(out: _Writer, indent: int, q: Question) -> None:
+    value = out.values.get(q.kind)
+    out.line(indent, f"{q.key}: {scalar(value)}" if value is not None else f"{q.key}:")
+
+
+def _list(out: _Writer, indent: int, q: Question) -> None:
+    if q.example is not None:
+        _example(out, indent, q.key, q.example)
+    out.line(indent, f"{q.key}: []")
+
+
+def _table(out: _Writer, indent: int, q: Question) -> None:
+    t = q.table
+    assert t is not None and t.rows_key is not None
+    out.line(indent, f"{q.key}:")
+    _comment(out, indent + 2, out.t(t.rows_help) or out.t(t.rows_label))
+    if q.example is not None:
+        _example(out, indent + 2, t.rows_key, q.example)
+    out.line(indent + 2, f"{t.rows_key}: []")
+    if t.comment_key is not None:
+        _comment(out, indent + 2, out.t(t.comment_help) or out.t(t.comment_label))
+        out.line(indent + 2, f"{t.comment_key}: |")
+
+
+ANSWERS: dict[str, Callable[[_Writer, int, Question], None]] = {
+    "text": _block,
+    "line": _empty,
+    "url": _empty,
+    "email": _empty,
+    "count": _empty,
+    "year": _filled,
+    "edition": _filled,
+    "language": _filled,
+    "colour": _empty,
+    "date": _empty,
+    "file": _empty,
+    "list": _list,
+    "goals": _list,
+    "table": _table,
+    "cards": _list,
+}
 
 
 def _example(out: _Writer, indent: int, key: str, rows: list[Any]) -> None:
     """A commented example of a list, to write in place of the empty `[]` below it."""
     _comment(out, indent, "Bytt ut [] med en liste, som i eksemplet:")
-    for line in _yaml(key, rows, 0):
+    for line in key_value(key, rows, 0):
         out.line(indent, "#   " + line if line else "#")
-
-
-def _yaml(key: str, value: Any, indent: int) -> list[str]:
-    """`key: value` as block YAML lines, for the simple values of the examples."""
-    pad = " " * indent
-    if isinstance(value, list):
-        if all(isinstance(v, str) and "\n" not in v for v in value):
-            return [f"{pad}{key}: [{', '.join(_scalar(v, flow=True) for v in value)}]"]
-        lines = [f"{pad}{key}:"]
-        for item in value:
-            if isinstance(item, dict):
-                body = [ln for k, v in item.items() for ln in _yaml(k, v, indent + 4)]
-            else:
-                body = [ln[2:] for ln in _yaml("", item, indent + 4)]
-            lines.append(f"{pad}  - {body[0][indent + 4 :]}")
-            lines.extend(body[1:])
-        return lines
-    head = f"{pad}{key}: " if key else f"{pad}  "
-    if isinstance(value, str) and "\n" in value:
-        return [head + "|"] + [
-            f"{pad}  {ln}" if ln else "" for ln in value.rstrip("\n").split("\n")
-        ]
-    return [head + _scalar(value)]
-
-
-def _scalar(value: Any, flow: bool = False) -> str:
-    """A YAML scalar that ehnreport's loader reads back as exactly `value`."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    if _plain_ok(text, flow):
-        return text
-    quoted = json.dumps(text, ensure_ascii=False)
-    # JSON leaves C1 controls and the Unicode line separators as they are; YAML does not.
-    return re.sub(r"[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", quoted)
-
-
-def _plain_ok(text: str, flow: bool) -> bool:
-    """Whether `text` can stand unquoted and stay text, as written."""
-    if not text or text != text.strip() or text[0] in _NOT_PLAIN_START:
-        return False
-    if ": " in text or " #" in text or text.endswith(":") or _CONTROL.search(text):
-        return False
-    if flow and any(c in text for c in ",[]{}"):
-        return False
-    if text in ("~", "null", "Null", "NULL", "true", "false", "True", "False"):
-        return False
-    return not re.fullmatch(r"[-+0-9._: ]+", text)

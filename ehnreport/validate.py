@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import stat
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,39 +13,11 @@ from pydantic import ValidationError
 from .checks import cross_checks
 from .completeness import StepCount, completeness
 from .diagnostics import from_validation_error
-from .errors import Diagnostic, InputFileError
+from .errors import Diagnostic, InputFileError, printable
 from .loader import Loaded, LoadError, load_file
-from .model import Report
+from .model import Report, model_for
 
-# Characters that must never reach a terminal or a CI log as they are: control
-# characters (a line break in a key could forge a line, such as a GitHub Actions
-# `::error::` command; ESC starts terminal escape sequences), line and paragraph
-# separators, and format characters such as the bidirectional overrides of "Trojan
-# Source". YAML lets a report put any of them in a key or value with a double-quoted
-# escape such as "\e" or "\n". Joiners and the soft hyphen are harmless and kept.
-_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
-_KEPT = {"\u200c", "\u200d", "\u00ad"}
-
-
-def _unsafe(ch: str) -> bool:
-    return unicodedata.category(ch) in _UNSAFE_CATEGORIES and ch not in _KEPT
-
-
-def printable(text: str) -> str:
-    """`text` with every unsafe character written as an escape, such as \\n or \\u202e."""
-    if text.isprintable():  # the common case: nothing to look at
-        return text
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii") if _unsafe(ch) else ch for ch in text
-    )
-
-
-def _printable_diagnostic(d: Diagnostic) -> Diagnostic:
-    if f"{d.path}{d.message}{d.file}".isprintable():
-        return d
-    return dataclasses.replace(
-        d, path=printable(d.path), message=printable(d.message), file=printable(d.file)
-    )
+__all__ = ["CheckResult", "check_file", "open_report", "printable"]
 
 
 @dataclass
@@ -93,15 +63,9 @@ def open_report(path: Path) -> Path:
 def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
     """Load, validate and cross-check one report. Raises InputFileError if unreadable.
 
-    Every diagnostic's text is made printable: a report cannot put control characters
-    into the output through its keys or values.
+    Every diagnostic's text is printable (see `Diagnostic`): a report cannot put
+    control characters into the output through its keys, values or file names.
     """
-    result = _check_file(path, today)
-    result.diagnostics = [_printable_diagnostic(d) for d in result.diagnostics]
-    return result
-
-
-def _check_file(path: Path, today: dt.date | None) -> CheckResult:
     open_report(path)
     name = str(path)
     result = CheckResult(path=path)
@@ -132,9 +96,10 @@ def _check_file(path: Path, today: dt.date | None) -> CheckResult:
         ]
         return result
     try:
-        report = Report.model_validate(loaded.data)
+        model = model_for(loaded.data)
+        report = model.model_validate(loaded.data)
     except ValidationError as exc:
-        result.diagnostics = from_validation_error(exc, loaded, Report, name)
+        result.diagnostics = from_validation_error(exc, loaded, model, name)
         return result
     except RecursionError:  # pragma: no cover - depth is capped by the loader
         result.diagnostics = [

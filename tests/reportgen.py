@@ -9,8 +9,12 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from ehnreport.forms import DEFAULT, load_edition
 from ehnreport.importer import formview
-from ehnreport.importer.formview import GOAL_STATUSES, KNOWN_THEMES
+
+EDITION = load_edition(DEFAULT)
+GOAL_STATUSES = tuple(formview.goal_statuses(EDITION))
+KNOWN_THEMES = formview.themes(EDITION)
 
 WORDS = (
     "leverandør avtale kontrakt oppfølging risiko innkjøp kommune arbeid lønn miljø "
@@ -114,7 +118,7 @@ def report(seed: int) -> dict[str, Any]:
         }
         for i in range(g.r.randint(1, 3))
     ]
-    for step in formview.steps():
+    for step in EDITION.steps:
         answers: dict[str, Any] = {}
         for q in step.questions:
             if not g.maybe(0.75):
@@ -149,7 +153,7 @@ def report(seed: int) -> dict[str, Any]:
                     }
                     for r in risks
                 ]
-            elif q.kind == "counts":
+            elif q.table is not None and q.table.layout == "grouped":
                 counts = [
                     {"method": g.r.choice(METHODS), "topic": g.name(), "count": g.r.randint(0, 500)}
                     for _ in range(g.r.randint(1, 4))

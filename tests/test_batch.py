@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from ehnreport.batch import BatchItem, build_many, collect, find_collisions, worst_exit_code
+from ehnreport.build import BuildOptions
 
 MINIMAL = """\
 report:
@@ -79,7 +80,7 @@ def build(paths: list[Path], out: Path, jobs: int = 1, **kw: object) -> list[Bat
         "strict": False,
     }
     options.update(kw)
-    return build_many(paths, jobs=jobs, out_dir=out, **options)
+    return build_many(paths, BuildOptions(out_dir=out, **options), jobs=jobs)
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -134,13 +135,8 @@ def test_per_report_codes_order_and_worst(mixed: list[Path], tmp_path: Path) -> 
     seen: list[tuple[int, int, Path]] = []
     items = build_many(
         mixed,
+        BuildOptions(out_dir=out, html=True, pdf=False, pdf_variant=None),
         jobs=1,
-        out_dir=out,
-        html=True,
-        pdf=False,
-        templates=None,
-        pdf_variant=None,
-        strict=False,
         progress=lambda done, total, path: seen.append((done, total, path)),
     )
     assert [i.path for i in items] == mixed
@@ -233,12 +229,13 @@ PDF_DRIVER = """
 import json, sys
 from pathlib import Path
 from ehnreport.batch import build_many
+from ehnreport.build import BuildOptions
 
 if __name__ == "__main__":
     t = Path(sys.argv[1])
     opts = dict(html=False, pdf=True, templates=None, pdf_variant="pdf/a-2a", strict=False)
-    one = build_many([t / "a.yaml"], jobs=1, out_dir=t / "one", **opts)
-    two = build_many([t / "a.yaml", t / "b.yaml"], jobs=2, out_dir=t / "two", **opts)
+    one = build_many([t / "a.yaml"], BuildOptions(out_dir=t / "one", **opts), jobs=1)
+    two = build_many([t / "a.yaml", t / "b.yaml"], BuildOptions(out_dir=t / "two", **opts), jobs=2)
     print(json.dumps([[i.exit_code, i.message, [p.name for p in i.written]] for i in one + two]))
 """
 

@@ -28,10 +28,11 @@ from typing import ClassVar
 import pytest
 from typer.testing import CliRunner
 
-from ehnreport import __version__, form
-from ehnreport.build import build_report
+from ehnreport import __version__
+from ehnreport.build import BuildOptions, build_report
 from ehnreport.cli import app
 from ehnreport.errors import ReportInvalid
+from ehnreport.forms import DEFAULT, bundled_folder, load_edition
 from ehnreport.markdown import MarkdownRenderer
 from ehnreport.model.base import is_answered
 from ehnreport.render import (
@@ -50,6 +51,27 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ntnu-2024.yaml"
 MINIMAL = Path(__file__).resolve().parent / "data" / "build" / "minimal" / "report.yaml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+EDITION = load_edition(DEFAULT)
+
+
+def nb(texts: dict[str, str] | None) -> str:
+    """A text of the bundled edition in Bokmål."""
+    return EDITION.text(texts, "nb")
+
+
+def columns(code: str) -> list[str]:
+    """The printed column headers of a table question."""
+    table = EDITION.by_code(code).table
+    assert table is not None
+    return [nb(c.header or c.label) for c in table.columns]
+
+
+def card_label(key: str) -> str:
+    table = EDITION.by_code("3.A.1").table
+    assert table is not None
+    return nb(table.column(key).label)
+
+
 FONTS = BUILTIN / "fonts"
 
 runner = CliRunner()
@@ -182,7 +204,7 @@ def test_goals_show_status_words_and_free_text_status(ntnu_html: str) -> None:
     assert '<span class="status status-utgar">Utgår</span>' in ntnu_html
     # NTNU's third goal has no status word: its comment is the status.
     third = ntnu_html.split('<span class="goal-number" aria-hidden="true">3</span>', 1)[1]
-    status = third.split("<dt>Status :</dt>", 1)[1].split("</dd>", 1)[0]
+    status = third.split("<dt>Status:</dt>", 1)[1].split("</dd>", 1)[0]
     assert 'class="status ' not in status and "Etablert gruppe" in status
 
 
@@ -195,7 +217,7 @@ def test_unanswered_questions_print_only_their_label(ntnu_html: str) -> None:
 
 def test_empty_deviation_table_prints_one_numbered_row(ntnu_html: str) -> None:
     table = ntnu_html.split('<table class="form-table deviations">', 1)[1].split("</table>", 1)[0]
-    for label in form.TABLE_COLUMNS["4.A.3"]:
+    for label in columns("4.A.3"):
         assert f'<th scope="col">{htmllib.escape(label, quote=False)}</th>' in table
     assert table.count("<tr") == 2
     assert '<tr class="empty-row">\n<th scope="row" class="col-nr">1</th>' in table
@@ -203,10 +225,13 @@ def test_empty_deviation_table_prints_one_numbered_row(ntnu_html: str) -> None:
 
 def test_cards_print_the_measures_label_twice(ntnu_html: str) -> None:
     card = ntnu_html.split('<article class="card" id="kort-1"', 1)[1].split("</article>", 1)[0]
-    label = htmllib.escape(form.CARD_FIELDS["measures"], quote=False)
-    assert card.count(f"<dt>{label} :</dt>") == 2
+    label = htmllib.escape(card_label("measures"), quote=False)
+    assert card.count(f" {label}:</dt>") == 2
+    # A short name above the shared label tells the two fields apart.
+    assert f'<dt><span class="card-field-name">Tiltak</span> {label}:</dt>' in card
+    assert f'<dt><span class="card-field-name">Resultater og planer</span> {label}:</dt>' in card
     for key in ("overall_goal", "status", "year_goal"):
-        assert f"<dt>{form.CARD_FIELDS[key]} :</dt>" in card
+        assert f"<dt>{card_label(key)}:</dt>" in card
     assert ntnu_html.count('<article class="card"') == 4
 
 
@@ -260,7 +285,7 @@ def test_colours_meet_wcag_aa() -> None:
     assert _contrast(DEFAULT_ACCENT, "#ffffff") >= 4.5
     assert _contrast(PALETTE["text"], "#ffffff") >= 4.5
     assert _contrast(PALETTE["muted"], "#ffffff") >= 4.5
-    assert set(STATUS_COLOURS) == set(form.GOAL_STATUSES)
+    assert set(STATUS_COLOURS) == {v.words["nb"][0] for v in EDITION.goal_statuses}
     for fg, bg in STATUS_COLOURS.values():
         assert _contrast(fg, bg) >= 4.5
 
@@ -294,8 +319,12 @@ def test_bundled_fonts_are_renamed_subsets_with_their_licence() -> None:
 
 
 def test_every_builtin_template_compiles() -> None:
-    env = environment()
-    names = sorted(p.name for p in BUILTIN.glob("*.j2"))
+    env = environment(edition=EDITION)
+    # render_html adds the Markdown filters (they need the report's renderer).
+    env.filters["markdown"] = env.filters["markdown_inline"] = lambda text, *args: text
+    prose = bundled_folder(DEFAULT)
+    names = sorted(str(p.relative_to(BUILTIN)) for p in BUILTIN.rglob("*.j2"))
+    names += sorted(p.name for p in prose.glob("*.j2"))
     assert {"report.html.j2", "ehn_letter.html.j2", "ehn_method.html.j2", "step.html.j2"} <= set(
         names
     )
@@ -394,12 +423,14 @@ def test_render_warnings_are_reported_with_their_line(tmp_path: Path) -> None:
     result = check_file(report)
     outcome = build_report(
         result,
-        out_dir=tmp_path / "out",
-        html=True,
-        pdf=False,
-        templates=None,
-        pdf_variant=None,
-        strict=False,
+        BuildOptions(
+            out_dir=tmp_path / "out",
+            html=True,
+            pdf=False,
+            templates=None,
+            pdf_variant=None,
+            strict=False,
+        ),
     )
     found = sorted((d.code, d.line, d.path) for d in outcome.diagnostics)
     assert found == [
@@ -415,12 +446,14 @@ def test_strict_writes_nothing_when_rendering_warns(tmp_path: Path) -> None:
     with pytest.raises(ReportInvalid) as info:
         build_report(
             result,
-            out_dir=tmp_path / "out",
-            html=True,
-            pdf=True,
-            templates=None,
-            pdf_variant="pdf/a-2a",
-            strict=True,
+            BuildOptions(
+                out_dir=tmp_path / "out",
+                html=True,
+                pdf=True,
+                templates=None,
+                pdf_variant="pdf/a-2a",
+                strict=True,
+            ),
         )
     assert {d.code for d in info.value.diagnostics} == {"image-refused", "link-refused"}
     assert "--strict" in str(info.value)
@@ -469,7 +502,7 @@ def ntnu_pages(ntnu_pdf: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(ntnu_pdf).pages]
 
 
-FOOTER = re.compile(r"\|\s*NTNU\s*\|\s*(\d+)\s*$")
+FOOTER = re.compile(r"\bNTNU\s*\|\s*(\d+)\s*$")
 
 
 def _squash(text: str) -> str:
@@ -498,7 +531,10 @@ def _expected_sequence() -> list[str]:
         if is_answered(text):
             seq.extend(_html_lines(str(md.block(text, ()))))
 
-    L = form.LABELS
+    def L(dotted: str) -> str:
+        part, key = dotted.split(".")
+        return nb(EDITION.question(f"{part}.{key}".replace("_", "-")).label)
+
     seq.append("Forord fra virksomhetsleder")
     answer(report.foreword.text)
     seq += [report.foreword.name or "", report.foreword.title or ""]
@@ -511,41 +547,41 @@ def _expected_sequence() -> list[str]:
         ("contact", ki.contact),
         ("email", ki.email),
     ]:
-        seq += [L[f"key_info.{key}"].label, str(value)]
-    seq.append(L["key_info.structure"].label)
+        seq += [L(f"key_info.{key}"), str(value)]
+    seq.append(L("key_info.structure"))
     answer(ki.structure)
     seq.append("Informasjon om anskaffelser/avtaler")
     pr = report.procurement
     for key in ("total_value", "active_agreements", "followed_up_agreements"):
-        seq.append(L[f"procurement.{key}"].label)
+        seq.append(L(f"procurement.{key}"))
         if getattr(pr, key) is not None:
             seq.append(format_number(getattr(pr, key)))
-    seq += ["Mål og fremdrift", L["goals.current"].label]
+    seq += ["Mål og fremdrift", L("goals.current")]
     for goal in report.goals.current:
         seq += ["Mål :", goal.text.strip(), "Status :"]
         if goal.status:
             seq.append(goal.status)
         if goal.comment:
             seq.append(goal.comment.strip())
-    seq.append(L["goals.next_year"].label)
+    seq.append(L("goals.next_year"))
     seq += [t.strip() for t in report.goals.next_year]
-    for step in form.STEPS:
+    for step in EDITION.steps:
         answers = getattr(report.steps, step.key)
-        seq.append(step.title)
+        seq.append(nb(step.title))
         for section in step.sections:
-            if section.code in form.SUBHEADINGS:
-                seq.append(form.SUBHEADINGS[section.code])
+            if section.subheading:
+                seq.append(nb(section.subheading))
             else:
-                seq.append(f"{section.code} {section.title}")
-            if section.code in form.INSTRUCTIONS:
-                seq.append(form.INSTRUCTIONS[section.code])
+                seq.append(f"{section.code} {nb(section.title)}")
+            if section.instruction:
+                seq.append(nb(section.instruction))
             for q in section.questions:
-                if q.code in form.SUBHEADINGS:
-                    seq.append(form.SUBHEADINGS[q.code])
-                seq.append(f"{q.code} {q.label}")
+                if q.subheading:
+                    seq.append(nb(q.subheading))
+                seq.append(f"{q.code} {nb(q.label)}")
                 value = getattr(answers, q.key)
                 if q.code == "2.A.2" and value:
-                    seq += list(form.TABLE_COLUMNS["2.A.2"])
+                    seq += columns("2.A.2")
                     for row in value.rows:
                         seq += [
                             row.procurement,
@@ -557,21 +593,22 @@ def _expected_sequence() -> list[str]:
                         ]
                     answer(value.comment)
                 elif q.code == "2.A.3" and value:
-                    seq += list(form.TABLE_COLUMNS["2.A.3"])
+                    seq += columns("2.A.3")
                     for risk in value.risks:
                         seq += [risk.name, *risk.themes] + (
                             [risk.geography] if risk.geography else []
                         )
                     answer(value.comment)
                 elif q.code == "4.A.3":
-                    seq += list(form.TABLE_COLUMNS["4.A.3"])
+                    seq += columns("4.A.3")
                 elif q.kind == "cards":
                     for card in value:
                         seq.append(card.risk)
-                        for key, label in form.CARD_FIELDS.items():
-                            seq.append(f"{label} :")
+                        short = {"measures": "Tiltak", "results": "Resultater og planer"}
+                        for key in ("overall_goal", "status", "year_goal", "measures", "results"):
+                            seq += [short.get(key, ""), f"{card_label(key)}:"]
                             answer(getattr(card, key))
-                elif q.kind == "counts" and value:
+                elif q.code == "4.A.2" and value:
                     for item in value.counts:
                         seq += [f"{format_number(item.count)} stk", item.topic]
                     answer(value.text)
@@ -597,16 +634,16 @@ def test_pdf_text_has_every_label_and_answer_in_order(ntnu_pages: list[str]) -> 
 
 
 def test_pdf_each_step_and_card_starts_a_page(ntnu_pages: list[str]) -> None:
-    for step in form.STEPS:
+    for step in EDITION.steps:
         starts = [
             i for i, p in enumerate(ntnu_pages) if p.lstrip().startswith(f"TRINN {step.number}")
         ]
         assert len(starts) == 1, step.number
-        assert _squash(step.title) in _squash(ntnu_pages[starts[0]])
+        assert _squash(nb(step.title)) in _squash(ntnu_pages[starts[0]])
     cards = [p for p in ntnu_pages if _squash(p).startswith("3.a.1·prioritertrisiko")]
     assert len(cards) == 4
     for section in ("1.B", "1.C", "1.D", "1.E", "6.B"):
-        title = next(s.title for st in form.STEPS for s in st.sections if s.code == section)
+        title = next(nb(s.title) for st in EDITION.steps for s in st.sections if s.code == section)
         assert sum(_squash(p).startswith(_squash(f"{section} {title}")) for p in ntnu_pages) == 1, (
             section
         )
@@ -635,12 +672,14 @@ def test_pdf_numbers_are_findable(ntnu_pages: list[str], ntnu_pdf: Path) -> None
 
 def test_pdf_contents_has_page_numbers(ntnu_pages: list[str]) -> None:
     contents = next(p for p in ntnu_pages if p.lstrip().startswith("Innhold"))
-    for step in form.STEPS:
+    for step in EDITION.steps:
         first_page = next(
             i for i, p in enumerate(ntnu_pages, 1) if p.lstrip().startswith(f"TRINN {step.number}")
         )
         pattern = (
-            re.escape(str(step.number)) + r"\s*" + r"\s*".join(map(re.escape, step.title.split()))
+            re.escape(str(step.number))
+            + r"\s*"
+            + r"\s*".join(map(re.escape, nb(step.title).split()))
         )
         line = re.search(pattern + r".*?\.{3,}\s*(\d+)", contents, flags=re.DOTALL)
         assert line is not None and int(line.group(1)) == first_page, step.number
@@ -777,12 +816,14 @@ def test_build_with_remote_image_makes_no_request(
     )
     outcome = build_report(
         check_file(report),
-        out_dir=tmp_path / "out",
-        html=False,
-        pdf=True,
-        templates=mine,
-        pdf_variant="pdf/a-2a",
-        strict=False,
+        BuildOptions(
+            out_dir=tmp_path / "out",
+            html=False,
+            pdf=True,
+            templates=mine,
+            pdf_variant="pdf/a-2a",
+            strict=False,
+        ),
     )
     assert sorted(d.code for d in outcome.diagnostics) == ["fetch-refused", "image-refused"]
     assert requests == []
@@ -797,6 +838,9 @@ def test_build_with_remote_image_makes_no_request(
         str(report),
     )
     assert result.exit_code == 1 and not (tmp_path / "strict").exists()
+    assert f"ehnreport: {report}: rapporten er ikke gyldig; ingen filer er skrevet." in (
+        result.output
+    )
 
 
 def test_pdf_ua_variant(tmp_path: Path) -> None:
@@ -815,3 +859,81 @@ def test_pdf_ua_variant(tmp_path: Path) -> None:
     root = PdfReader(io.BytesIO(printed.data)).trailer["/Root"]
     assert "/StructTreeRoot" in root
     assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+
+
+# -- the edges of the rules ----------------------------------------------------------
+# Each test here was written against a change to the package that no other test caught.
+
+
+def _markdown(text: str, folder: Path) -> tuple[str, MarkdownRenderer]:
+    md = MarkdownRenderer(folder=folder, file="report.yaml")
+    return str(md.block(text, ("steps", "step1", "a2"))), md
+
+
+def test_a_long_refused_link_is_named_cut_short(tmp_path: Path) -> None:
+    href = "javascript:" + "a" * 66 + "bcdefghijklmnopqrstuvwxyz"  # 102 characters
+    page, md = _markdown(f"Se [her]({href}).", tmp_path)
+    assert page == "<p>Se her.</p>\n"
+    [warning] = md.diagnostics
+    assert f"lenken til «{href[:77]}…» er ikke tillatt" in warning.message
+    assert href[77:] not in warning.message
+
+
+def test_a_refused_link_after_an_allowed_one_leaves_no_stray_close_tag(tmp_path: Path) -> None:
+    page, md = _markdown(
+        "[ok](https://a.no) og [*ikke*](javascript:x) og [ok igjen](mailto:a@b.no)", tmp_path
+    )
+    assert page == (
+        '<p><a href="https://a.no">ok</a> og <em>ikke</em> og '
+        '<a href="mailto:a@b.no">ok igjen</a></p>\n'
+    )
+    assert [d.code for d in md.diagnostics] == ["link-refused"]
+
+
+def test_the_image_size_cap_is_exact(tmp_path: Path) -> None:
+    from ehnreport.markdown import MAX_IMAGE_BYTES
+
+    assert MAX_IMAGE_BYTES == 10 * 1024 * 1024  # as SECURITY.md and the guide say
+    (tmp_path / "stor.png").write_bytes(PNG + b"\0" * (MAX_IMAGE_BYTES - len(PNG)))
+    (tmp_path / "for-stor.png").write_bytes(PNG + b"\0" * (MAX_IMAGE_BYTES + 1 - len(PNG)))
+    page, md = _markdown("![Stor](stor.png)\n\n![For stor](for-stor.png)", tmp_path)
+    assert page.count('<img src="data:image/png;base64,') == 1
+    [warning] = md.diagnostics
+    assert warning.code == "image-refused"
+    assert warning.message.startswith(
+        "bildet «for-stor.png» er 10 MiB; største tillatte størrelse er 10 MiB."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("WAV", b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00"),
+        ("AVI", b"RIFF\x24\x00\x00\x00AVI LIST\x10\x00\x00\x00"),
+        ("RIFF alone", b"RIFF\x24\x00\x00\x00"),
+    ],
+)
+def test_a_riff_file_that_is_not_webp_is_not_an_image(
+    tmp_path: Path, kind: str, data: bytes
+) -> None:
+    (tmp_path / "lyd.webp").write_bytes(data)
+    page, md = _markdown("![Lyd](lyd.webp)", tmp_path)
+    assert "<img" not in page, kind
+    assert [d.message for d in md.diagnostics] == [
+        "«lyd.webp» er ikke et bilde i formatene PNG, JPEG, GIF, SVG eller WebP. "
+        "Bildet er ikke tatt med."
+    ]
+
+
+def test_a_webp_file_is_an_image(tmp_path: Path) -> None:
+    (tmp_path / "bilde.webp").write_bytes(b"RIFF\x24\x00\x00\x00WEBPVP8 \x10\x00\x00\x00")
+    page, md = _markdown("![Bilde](bilde.webp)", tmp_path)
+    assert '<img src="data:image/webp;base64,' in page and md.diagnostics == []
+
+
+def test_build_into_a_new_nested_folder(tmp_path: Path) -> None:
+    out = tmp_path / "ny" / "mappe" / "bygg"
+    result = invoke("build", "--html", "-o", str(out), str(MINIMAL))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["report.html"]
+    assert f"skrev {out / 'report.html'}" in result.output

@@ -48,4 +48,8 @@ def test_init_refuses_a_folder(tmp_path):
 def test_init_rejects_an_impossible_year(tmp_path):
     result = invoke("init", str(tmp_path / "r.yaml"), "--year", "1850")
     assert result.exit_code == 2
+    assert (
+        "ehnreport: 1850 er ikke et mulig rapporteringsår. Skriv året med fire sifre, som 2024."
+        in result.output
+    )
     assert not (tmp_path / "r.yaml").exists()

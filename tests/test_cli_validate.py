@@ -24,6 +24,9 @@ NTNU_UNANSWERED = [
     "steps.step1.d2",
     "steps.step2.a4",
     "steps.step3.b5",
+    # The first card has two empty fields, the other three none filled in.
+    "steps.step3.a1[0].results",
+    "steps.step3.a1[0].year_goal",
     "steps.step3.a1[1]",
     "steps.step3.a1[2]",
     "steps.step3.a1[3]",
@@ -52,7 +55,7 @@ def test_example_is_valid_and_lists_exactly_ntnus_unanswered_questions():
     assert doc["files"][0]["answered"] == [
         {"step": 1, "answered": 6, "total": 8},
         {"step": 2, "answered": 3, "total": 4},
-        {"step": 3, "answered": 7, "total": 8},
+        {"step": 3, "answered": 6, "total": 8},  # 3.A.1 has empty card fields
         {"step": 4, "answered": 2, "total": 3},
         {"step": 5, "answered": 1, "total": 1},
         {"step": 6, "answered": 0, "total": 3},
@@ -66,12 +69,14 @@ def test_example_text_output_names_codes_and_labels():
         "warning[unanswered] steps.step1.a1: 1.A.1 er ikke besvart: «Lenke til offentlig"
         in result.output
     )
-    assert "gyldig: 0 feil, 12 advarsler" in result.output
+    assert "gyldig: 0 feil, 14 advarsler" in result.output
     assert "trinn 6 0/3" in result.output
 
 
 def test_strict_turns_warnings_into_failure():
-    assert invoke("validate", "--strict", str(EXAMPLE)).exit_code == 1
+    result = invoke("validate", "--strict", str(EXAMPLE))
+    assert result.exit_code == 1
+    assert f"{EXAMPLE}: ugyldig med --strict: 0 feil, 14 advarsler." in result.output
 
 
 def mutate(tmp_path, old: str, new: str, count: int = 1) -> tuple[str, int]:
@@ -163,7 +168,8 @@ def test_json_format_shape(tmp_path):
         "path": "member.name",
         "line": 5,
         "column": 9,
-        "message": d["message"],
+        "message": "her skal det stå tekst, men det står et tall. Skal det stå som tekst, "
+        'sett det i anførselstegn: "7".',
     }
 
 
@@ -223,15 +229,15 @@ def test_validate_does_not_import_rendering_libraries():
         "from ehnreport.cli import app\n"
         "try:\n"
         f"    app(['validate', r'{EXAMPLE}'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
+        "except SystemExit as exc:\n"
+        "    print('EXIT', exc.code)\n"
         "bad = [m for m in ('weasyprint', 'jinja2', 'markdown_it') if m in sys.modules]\n"
         "print('LOADED', bad)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert "LOADED []" in out
+    assert out.splitlines()[-2:] == ["EXIT 0", "LOADED []"]
 
 
 def test_python_dash_m():
@@ -241,7 +247,7 @@ def test_python_dash_m():
         text=True,
     )
     assert proc.returncode == 0
-    assert "gyldig" in proc.stdout
+    assert f"{EXAMPLE}: gyldig: 0 feil, 14 advarsler." in proc.stdout
 
 
 @pytest.mark.parametrize(
@@ -261,3 +267,188 @@ def test_valid_reports_also_pass_the_json_schema(report):
 
     schema = json.loads((ROOT / "schema" / "ehnreport.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(load_file(report).data)
+
+
+# -- no file given, closed or full output, names too long -------------------------------
+
+
+def _run(args: list[str], cwd, **kw) -> subprocess.CompletedProcess[str]:
+    env = {**__import__("os").environ, "GITHUB_ACTIONS": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "ehnreport", *args],
+        cwd=cwd,
+        env=env,
+        text=True,
+        capture_output=kw.pop("capture_output", True),
+        timeout=300,
+        **kw,
+    )
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_no_file_and_no_report_yaml_names_the_yaml_files_there_are(tmp_path, command):
+    (tmp_path / "rapport-2024.yaml").write_text("report: {}\n", encoding="utf-8")
+    (tmp_path / "annet.yml").write_text("x: 1\n", encoding="utf-8")
+    (tmp_path / ".skjult.yaml").write_text("x: 1\n", encoding="utf-8")
+    proc = _run([command], tmp_path)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == (
+        "ehnreport: fant ingen report.yaml i denne mappen. Her er disse YAML-filene: "
+        f"annet.yml, rapport-2024.yaml. Oppgi rapportfilen, for eksempel «ehnreport {command} "
+        "annet.yml».\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_no_file_in_an_empty_folder(tmp_path, command):
+    proc = _run([command], tmp_path)
+    assert proc.returncode == 2
+    assert (
+        "Usage" not in proc.stderr and "Error" not in proc.stderr and "Missing" not in proc.stderr
+    )
+    assert proc.stderr == (
+        "ehnreport: fant ingen report.yaml i denne mappen. Oppgi rapportfilen, for eksempel "
+        f"«ehnreport {command} examples/ntnu-2024.yaml».\n"
+    )
+
+
+def test_validate_without_a_file_checks_report_yaml(tmp_path):
+    (tmp_path / "report.yaml").write_bytes(EXAMPLE.read_bytes())
+    proc = _run(["validate"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "report.yaml: gyldig" in proc.stdout
+
+
+def test_validate_to_a_full_output_is_exit_2_without_traceback(tmp_path):
+    with open("/dev/full", "w") as full:
+        proc = _run(
+            ["validate", str(EXAMPLE)],
+            tmp_path,
+            stdout=full,
+            capture_output=False,
+            stderr=subprocess.PIPE,
+        )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "kunne ikke skrive til standard utdata" in proc.stderr
+
+
+def test_validate_with_standard_output_closed_is_exit_2(tmp_path):
+    code = (
+        "import os, sys; os.close(1); "
+        "sys.argv = ['ehnreport', 'validate', sys.argv[1]]; "
+        "from ehnreport.cli import main; main()"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLE)],
+        cwd=ROOT,
+        capture_output=False,
+        stdout=None,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "standard utdata" in proc.stderr
+
+
+LONG = "x" * 300  # longer than a file name may be (255 bytes on most file systems)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["validate", f"{LONG}.yaml"], 2),
+        (["build", "--html", f"{LONG}.yaml"], 2),
+        (["build", "--html", "-o", f"{LONG}/out", "report.yaml"], 3),
+        (["build", "--html", "-o", f"out/{LONG}", "report.yaml"], 3),
+        (["build", "--html", "--templates", LONG, "report.yaml"], 2),
+        (["init", f"{LONG}.yaml"], 2),
+        (["init", f"{LONG}/report.yaml"], 2),
+        (["schema", "-o", f"{LONG}.json"], 3),
+        (["schema", "-o", f"{LONG}/schema.json"], 3),
+    ],
+)
+def test_a_name_too_long_for_the_file_system_is_a_message(tmp_path, args, code):
+    (tmp_path / "report.yaml").write_bytes(EXAMPLE.read_bytes())
+    proc = _run(args, tmp_path)
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert proc.stderr.startswith("ehnreport: ")
+
+
+def test_watch_with_a_name_too_long_is_a_message(tmp_path):
+    proc = _run(["build", "--watch", "--templates", LONG, "x.yaml"], tmp_path)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_watch_prints_a_changed_file_name_escaped(tmp_path):
+    import os
+    import signal
+
+    from .test_batch import MINIMAL
+
+    (tmp_path / "report.yaml").write_text(MINIMAL.format(name="E", short="E"), encoding="utf-8")
+    # The watch follows what the build reads: a new file in the override template
+    # folder is one (it may replace a built-in template).
+    (tmp_path / "maler").mkdir()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ehnreport",
+            "build",
+            "--watch",
+            "--html",
+            "--templates",
+            "maler",
+            "-o",
+            "out",
+            "report.yaml",
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "GITHUB_ACTIONS": "", "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    lines = []
+    try:
+        for line in proc.stdout:  # synchronised on the output: built, then waiting
+            lines.append(line)
+            if b"Venter p" in line:
+                break
+        with open(os.fsencode(tmp_path) + b"/maler/bilde\x1b[2J\n::error::x.png", "wb") as fh:
+            fh.write(b"x")
+        for line in proc.stdout:
+            lines.append(line)
+            if b"endret:" in line:
+                break
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest, err = proc.communicate(timeout=60)
+    changed = next(ln for ln in lines if b"endret:" in ln)
+    assert b"\x1b" not in changed and changed.count(b"\n") == 1
+    assert b"bilde\\x1b[2J\\n::error::x.png" in changed
+    assert proc.returncode == 0 and b"Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["schema"],
+        ["--version"],
+        ["init", "ny.yaml"],
+        ["build", "--html", "-o", "ut", "report.yaml"],
+    ],
+)
+def test_every_command_to_a_full_output_is_exit_2(tmp_path, args):
+    (tmp_path / "report.yaml").write_bytes(EXAMPLE.read_bytes())
+    with open("/dev/full", "w") as full:
+        proc = _run(args, tmp_path, stdout=full, capture_output=False, stderr=subprocess.PIPE)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "kunne ikke skrive til standard utdata" in proc.stderr

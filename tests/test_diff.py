@@ -149,3 +149,36 @@ def test_across_years_by_question(tmp_path: Path) -> None:
     assert changes["report.year"]["old"] == 2024 and changes["report.year"]["new"] == 2025
     assert changes["steps.step4.a2"]["code"] == "4.A.2"
     assert "steps.step1.b1" not in changes  # kept as it was
+
+
+def test_across_editions_questions_are_matched_by_id(tmp_path: Path) -> None:
+    # In the test edition ehn-public-2025, 1.E.1 is 5.B.1 under the same id: a moved
+    # answer is no change, an edited one is named by its new code.
+    from ehnreport import forms
+
+    folder = Path(__file__).parent / "data" / "forms"
+    draft = tmp_path / "ntnu-2025.yaml"
+    try:
+        made = invoke("next-year", str(EXAMPLE), "-o", str(draft), "--forms", str(folder))
+        assert made.exit_code == 0, made.output
+        result = invoke(
+            "diff", "--format", "json", "--forms", str(folder), str(EXAMPLE), str(draft)
+        )
+        assert result.exit_code == 1, result.output
+        ids = {c["id"] for c in json.loads(result.output)["changes"]}
+        assert "step1.lessons-and-changes" not in ids  # moved, not changed
+        assert "report.year" in ids and "report.form" in ids
+
+        text = draft.read_text(encoding="utf-8")
+        first = next(ln for ln in text.split("\n") if ln.startswith("    b1: |"))
+        edited = draft.with_name("endret.yaml")
+        at = text.index(first, text.index("  step5:"))
+        edited.write_text(
+            text[: at + len(first)] + "\n      Helt ny innledning." + text[at + len(first) :],
+            encoding="utf-8",
+        )
+        again = invoke("diff", "--forms", str(folder), str(draft), str(edited))
+        assert again.exit_code == 1, again.output
+        assert "5.B.1" in again.output and "{+Helt ny innledning.+}" in again.output
+    finally:
+        forms.reset_added()

@@ -13,8 +13,17 @@ import typer.main
 import yaml
 
 from ehnreport.cli import app
-from ehnreport.clidoc import CLI_COMMAND, FIELDS_COMMAND, cli_reference, field_reference
-from ehnreport.form import QUESTIONS
+from ehnreport.clidoc import (
+    CLI_COMMAND,
+    FIELDS_COMMAND,
+    KEYS_COMMAND,
+    KEYS_END,
+    KEYS_START,
+    cli_reference,
+    field_reference,
+    key_table,
+)
+from ehnreport.forms import DEFAULT, load_edition
 from ehnreport.validate import check_file
 
 from .conftest import ROOT
@@ -35,10 +44,17 @@ def test_field_reference_is_fresh():
     assert committed == field_reference(), f"docs/felt.md is stale: run `{FIELDS_COMMAND}`"
 
 
+def test_readme_key_table_is_fresh():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    committed = readme.split(KEYS_START + "\n", 1)[1].split(KEYS_END, 1)[0]
+    assert committed == key_table(), f"README's key table is stale: run `{KEYS_COMMAND}`"
+
+
 def test_field_reference_lists_every_question():
     text = field_reference()
-    for q in QUESTIONS.values():
-        assert f"| {q.code} | `steps.step{q.code[0]}.{q.key}` |" in text
+    for step in load_edition(DEFAULT).steps:
+        for q in step.questions:
+            assert f"| {q.code} | `steps.{step.key}.{q.key}` |" in text
 
 
 def test_cli_reference_names_every_command_and_option():
@@ -163,3 +179,13 @@ def test_member_pre_commit_config_uses_the_hook():
     config = load_yaml(MEMBER / ".pre-commit-config.yaml")
     hooks = [h["id"] for repo in config["repos"] for h in repo["hooks"]]
     assert hooks == ["ehnreport-validate"]
+
+
+def test_the_action_builds_outside_the_checkout():
+    # SECURITY.md: a symbolic link `build` committed in a pull request must not steer
+    # the write, so the action writes under the runner's temporary folder.
+    steps = load_yaml(ROOT / "action.yml")["runs"]["steps"]
+    build = next(s for s in steps if "ehnreport build" in s.get("run", ""))
+    assert '--output "$RUNNER_TEMP/' in build["run"] and "--output build" not in build["run"]
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"].startswith("${{ runner.temp }}/")

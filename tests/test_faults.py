@@ -201,7 +201,6 @@ def test_disk_full_through_the_command_line_is_exit_3(tmp_path: Path) -> None:
 
 
 def test_build_on_a_full_disk_is_exit_3_and_keeps_the_previous_files(tmp_path: Path) -> None:
-    pytest.importorskip("ehnreport.build")
     out = tmp_path / "out"
     out.mkdir()
     html = out / f"{EXAMPLE.stem}.html"
@@ -277,8 +276,9 @@ def test_sigkill_during_a_large_write_never_leaves_a_partial_file(tmp_path: Path
 def _is_complete_pdf(data: bytes) -> bool:
     if not (data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")):
         return False
-    pypdf = pytest.importorskip("pypdf")
     import io
+
+    import pypdf
 
     return len(pypdf.PdfReader(io.BytesIO(data)).pages) > 0
 
@@ -287,24 +287,62 @@ def _is_complete_pdf(data: bytes) -> bool:
 def test_sigkill_during_a_pdf_build_never_leaves_a_partial_file(
     tmp_path: Path, previous_build: bool
 ) -> None:
-    pytest.importorskip("ehnreport.build")
     out = tmp_path / "out"
     name = f"{EXAMPLE.stem}.pdf"
-    cmd = [sys.executable, "-m", "ehnreport", "build", "--pdf", "-o", str(out), str(EXAMPLE)]
     env = {**os.environ, "GITHUB_ACTIONS": ""}
-    previous = None
+
+    def build(folder: Path) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "ehnreport",
+            "build",
+            "--pdf",
+            "-o",
+            str(folder),
+            str(EXAMPLE),
+        ]
+
+    # Time one whole build, so that the kills below spread over all of it, the write too.
     start = time.monotonic()
+    subprocess.run(
+        build(tmp_path / "timing"), check=True, capture_output=True, timeout=300, cwd=ROOT, env=env
+    )
+    duration = time.monotonic() - start
+    previous = None
     if previous_build:
-        subprocess.run(cmd, check=True, capture_output=True, timeout=300, cwd=ROOT, env=env)
+        out.mkdir()
+        (out / name).write_bytes((tmp_path / "timing" / name).read_bytes())
         previous = (out / name).read_bytes()
-    duration = max(time.monotonic() - start, 1.0)
-    # Kill at several points across the build: start-up, rendering, printing, writing.
-    for fraction in (0.1, 0.4, 0.7, 0.9, 1.0):
+
+    def state() -> tuple[int | None, list[str]]:
+        target = out / name
+        return (target.stat().st_ino if target.exists() else None), _leftovers(out, name)
+
+    before_write = after_write = 0
+    # Kill at several points across the build (start-up, rendering, printing), then
+    # once as soon as the write shows: the temporary file or the new file appears.
+    for fraction in (0.1, 0.5, 0.8, 0.95, None):
+        out.mkdir(exist_ok=True)
+        before = state()
         proc = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env
+            build(out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env
         )
-        time.sleep(duration * fraction)
+        if fraction is None:
+            deadline = time.monotonic() + 300
+            while state() == before and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.001)
+        else:
+            time.sleep(duration * fraction)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         out.mkdir(exist_ok=True)
         _check_after_kill(out, name, previous, _is_complete_pdf)
+        # A new file (os.replace gives it a new inode) or a new temporary file: the
+        # kill came after the write began.
+        if state() == before:
+            before_write += 1
+        else:
+            after_write += 1
+    # The kills fell on both sides of the write, so the test saw the moments it is about.
+    assert before_write > 0 and after_write > 0, (before_write, after_write)

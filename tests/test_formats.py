@@ -15,8 +15,8 @@ import pytest
 
 from ehnreport import __version__
 from ehnreport.errors import Diagnostic
-from ehnreport.formats import RULES, gitlab, sarif
-from ehnreport.terminal import render_diagnostics, use_color
+from ehnreport.reporters.codereview import RULES, gitlab, sarif
+from ehnreport.reporters.terminal import render_diagnostics, use_color
 from ehnreport.validate import CheckResult, check_file
 
 from .conftest import DATA, EXAMPLE
@@ -279,3 +279,170 @@ def test_use_color_on_odd_streams():
     closed.close()
     assert use_color(closed, {}) is False
     assert use_color(object(), {}) is False  # type: ignore[arg-type]
+
+
+# -- one registry, printable by construction, bounded terminal view ----------------------
+
+HOSTILE_TEXT = "a\nb\rc\x1bd\x07e\u202ef\u2028g\ufffeh\uffffi\udcffj"
+FORGED = ["\n", "\r", "\x1b", "\x07", "\u202e", "\u2028", "\ufffe", "\uffff", "\udcff"]
+
+
+def _unsafe_in(text: str) -> list[str]:
+    return [ch for ch in FORGED if ch in text]
+
+
+def _all_formats(results: list[CheckResult]) -> dict[str, str]:
+    from ehnreport.reporters import REPORTER_BY_NAME, Settings, report
+
+    out = {}
+    for name, reporter in REPORTER_BY_NAME.items():
+        for strict in (False, True):
+            chunks = report(results, reporter, Settings(strict=strict, color=True, version="1"))
+            out[f"{name}/{strict}"] = "\n".join(text for text, _ in chunks)
+    return out
+
+
+def _no_controls(outputs: dict[str, str]) -> None:
+    for name, text in outputs.items():
+        # Line breaks between records are the format's own; none may come from a value.
+        for line in text.split("\n"):
+            bad = [ch for ch in line if ch in FORGED or (ord(ch) < 32 and ch != "\x1b")]
+            assert not bad, (name, line)
+        text.encode("utf-8")  # strict: no lone surrogate
+
+
+def test_a_diagnostic_is_printable_when_it_is_made():
+    d = Diagnostic(1, 1, "error", "x", HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT)
+    for value in (d.path, d.message, d.file):
+        assert _unsafe_in(value) == []
+        assert value.isprintable()
+    assert "\\n" in d.message and "\\x1b" in d.message and "\\u202e" in d.message
+    assert "\\uffff" in d.message and "\\udcff" in d.message
+    # Made again from its own fields (dataclasses.replace, sorting), it stays the same.
+    assert Diagnostic(1, 1, "error", "x", d.path, d.message, d.file) == d
+
+
+def test_no_format_carries_a_control_character_from_a_diagnostic(tmp_path):
+    path = tmp_path / "report.yaml"
+    path.write_text(BAD, encoding="utf-8")
+    result = check_file(path)
+    result.diagnostics.append(Diagnostic(3, 4, "warning", "x", HOSTILE_TEXT, HOSTILE_TEXT, "f"))
+    outputs = _all_formats([result])
+    _no_controls({k: v.replace("\x1b[", "[") for k, v in outputs.items()})
+
+
+def test_rendering_warnings_are_printable_in_every_format(tmp_path):
+    from ehnreport.build import BuildOptions, build_report
+
+    targets = ["x%0A::error::forged.png", "a%0Db%1B%5B2J%07.png", "%E2%80%AEgnp.evil"]
+    from .test_batch import MINIMAL
+
+    answer = " ".join(f"![alt]({t}) [lenke](javascript:x%0A{i})" for i, t in enumerate(targets))
+    text = MINIMAL.format(name="Eksempel", short="EK").replace(
+        "steps:\n", f"steps:\n  step1:\n    a2: |\n      {answer}\n", 1
+    )
+    path = tmp_path / "report.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = check_file(path)
+    assert result.report is not None, [d.format() for d in result.diagnostics]
+    outcome = build_report(result, BuildOptions(out_dir=tmp_path / "out", pdf=False))
+    codes = {d.code for d in outcome.diagnostics}
+    assert {"image-refused", "link-refused"} <= codes
+    for d in outcome.diagnostics:
+        assert _unsafe_in(d.message + d.path + d.file) == [], d
+    result.diagnostics += outcome.diagnostics
+    _no_controls({k: v.replace("\x1b[", "[") for k, v in _all_formats([result]).items()})
+
+
+def test_a_file_name_that_is_not_utf8_in_every_format(tmp_path):
+    import os
+
+    raw = os.fsencode(tmp_path) + b"/r\xff\x1b.yaml"
+    with open(raw, "wb") as fh:
+        fh.write(BAD.encode("utf-8"))
+    from pathlib import Path
+
+    path = Path(os.fsdecode(raw))
+    result = check_file(path)
+    outputs = _all_formats([result])
+    _no_controls({k: v.replace("\x1b[", "[") for k, v in outputs.items()})
+    doc = json.loads(outputs["sarif/False"])
+    uri = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert uri["uri"].endswith("/r%FF%1B.yaml")
+    assert json.loads(outputs["json/False"])["files"][0]["path"].endswith("r\\udcff\\x1b.yaml")
+    assert json.loads(outputs["gitlab/False"])[0]["location"]["path"].endswith("r\\udcff\\x1b.yaml")
+
+
+def test_the_command_line_offers_what_the_registry_has():
+    from ehnreport.cli import BuildFormat, Format
+    from ehnreport.reporters import FORMAT_NAMES, LINE_FORMAT_NAMES, REPORTER_BY_NAME
+
+    assert tuple(f.value for f in Format) == FORMAT_NAMES
+    assert tuple(f.value for f in BuildFormat) == LINE_FORMAT_NAMES == ("text", "github")
+    assert set(REPORTER_BY_NAME) == {"text", "terminal", "json", "github", "sarif", "gitlab"}
+
+
+def test_build_help_offers_only_the_formats_build_accepts():
+    from typer.testing import CliRunner
+
+    from ehnreport.cli import app
+
+    out = CliRunner().invoke(app, ["build", "--help"], env={"COLUMNS": "200"}).output
+    line = next(ln for ln in out.splitlines() if "--format" in ln)
+    assert "text" in line and "github" in line
+    assert not any(word in line for word in ("json", "sarif", "gitlab"))
+
+
+def test_the_terminal_view_is_bounded_on_a_huge_line(tmp_path):
+    from ehnreport.reporters.terminal import LINE_WIDTH, MAX_SHOWN
+
+    keys = ", ".join(f"ukjent{i}: 1" for i in range(2000))
+    path = tmp_path / "report.yaml"
+    path.write_text(BAD.replace("key_info:\n", "key_info: {" + keys + "}\nx_info:\n"), "utf-8")
+    result = check_file(path)
+    assert len(result.diagnostics) > 1000
+    out = render_diagnostics([result], color=False, source_lines=True)
+    assert len(out) < 60 * 1024, len(out)
+    shown = [ln for ln in out.splitlines() if " | " in ln and "ukjent" in ln]
+    assert shown and all(len(ln) < LINE_WIDTH + 20 for ln in shown)
+    rest = len(result.diagnostics) - MAX_SHOWN
+    assert f"… og {rest} til" in out
+
+
+def test_a_clipped_line_keeps_the_caret_under_its_column():
+    from ehnreport.reporters.terminal import _show_line
+
+    line = "a" * 500 + "X" + "b" * 500
+    text, caret = _show_line(line, 501)
+    assert text[caret] == "X"
+    assert text.startswith("…") and text.endswith("…")
+    text, caret = _show_line(line, 1)
+    assert caret == 0 and text.endswith("…") and not text.startswith("…")
+    text, caret = _show_line(line, 1001)
+    assert text[caret] == "b" and text.startswith("…") and not text.endswith("…")
+
+
+def test_a_logo_warning_is_printable_in_every_format(tmp_path):
+
+    from ehnreport.build import BuildOptions, build_report
+
+    from .test_batch import MINIMAL
+
+    # YAML lets a value hold a line separator and a bidi override ("\\u2028", "\\u202e");
+    # the warning quotes the name.
+    name = "lo\u2028go\u202egnp.svg"
+    (tmp_path / name).write_bytes(b"not an image")
+    text = MINIMAL.format(name="Eksempel", short="EK").replace(
+        "  short_name: EK\n", '  short_name: EK\n  logo: "lo\\u2028go\\u202egnp.svg"\n'
+    )
+    path = tmp_path / "report.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = check_file(path)
+    if result.report is not None:
+        outcome = build_report(result, BuildOptions(out_dir=tmp_path / "out", pdf=False))
+        result.diagnostics += outcome.diagnostics
+    logo = [d for d in result.diagnostics if d.path == "member.logo"]
+    assert logo, [d.format() for d in result.diagnostics]
+    for d in logo:
+        assert _unsafe_in(d.message) == [], d
+    _no_controls({k: v.replace("\x1b[", "[") for k, v in _all_formats([result]).items()})

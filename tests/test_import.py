@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ehnreport.cli import app
+from ehnreport.forms import DEFAULT, load_edition
 from ehnreport.importer import formview
 from ehnreport.importer.text import markdown, unwrap
 from ehnreport.loader import load_file
@@ -215,6 +216,27 @@ def test_unknown_form_and_impossible_year_are_usage_errors(tmp_path: Path) -> No
     assert not any(tmp_path.iterdir())
 
 
+def test_form_picks_the_edition_and_the_year_picks_the_default(tmp_path: Path) -> None:
+    from ehnreport import forms
+
+    folder = ROOT / "tests" / "data" / "forms"
+    source = CORPUS / "havbrua.txt"
+    try:
+        target = _import(tmp_path, source, "--forms", str(folder), "--form", "ehn-public-2025")
+        assert load_file(target).data["report"]["form"] == "ehn-public-2025"
+        assert "# 5.B.1 " in target.read_text(encoding="utf-8")
+        assert invoke("validate", "--forms", str(folder), str(target)).exit_code == 0
+        # Without --form: the newest edition made for the year or before.
+        assert formview.edition_for_year(2024) == "ehn-public-2024"
+        assert formview.edition_for_year(2026) == "ehn-public-2025"
+        assert formview.edition_for_year(2020) == "ehn-public-2024"
+        (tmp_path / "ny").mkdir()
+        newer = _import(tmp_path / "ny", source, "--forms", str(folder), "--year", "2025")
+        assert load_file(newer).data["report"]["form"] == "ehn-public-2025"
+    finally:
+        forms.reset_added()
+
+
 def test_validate_does_not_load_the_importer() -> None:
     code = (
         "import sys\n"
@@ -274,7 +296,8 @@ def test_round_trip_of_generated_reports(tmp_path: Path, built, seed: int) -> No
     from .reportgen import report
 
     source = tmp_path / f"generert-{seed}.yaml"
-    source.write_text(report_yaml(report(seed), header=["Generert."]), encoding="utf-8")
+    text = report_yaml(report(seed), EDITION, header=["Generert."])
+    source.write_text(text, encoding="utf-8")
     assert invoke("validate", str(source)).exit_code == 0
     _round_trip(tmp_path, source, built(source))
 
@@ -290,21 +313,27 @@ def test_a_damaged_pdf_is_refused(tmp_path: Path) -> None:
 
 # -- any text: a valid report or a clear message ---------------------------------------
 
+EDITION = load_edition(DEFAULT)
+_TABLES = {q.code: q.table for _, q in EDITION.questions() if q.table is not None}
+
+
+def _columns(code: str) -> list[str]:
+    table = _TABLES[code]
+    assert table is not None
+    return [formview.column_label(EDITION, c) for c in table.columns]
+
+
 _LINES = [
-    *(f"{q.code} {q.label}" for q in formview.questions()),
-    *(formview.label(f"key_info.{k}") for k in formview.KEY_INFO_FIELDS),
-    formview.FOREWORD,
-    formview.KEY_INFO,
-    formview.PROCUREMENT,
-    formview.GOALS,
-    formview.GOALS_CURRENT.upper(),
-    formview.GOALS_NEXT.upper(),
+    *(f"{v.q.code} {v.label}" for v in formview.questions(EDITION) if v.q.code),
+    *(formview.text(EDITION, q.label) for q in formview.part(EDITION, "key_info").questions),
+    *(formview.part_title(EDITION, k) for k in ("foreword", "key_info", "procurement", "goals")),
+    *(formview.text(EDITION, q.label).upper() for q in formview.part(EDITION, "goals").questions),
     formview.BACK,
     "Mål :",
     "Status :",
-    " ".join(formview.TABLE_COLUMNS["2.A.3"]),
-    *formview.TABLE_COLUMNS["2.A.2"],
-    *formview.KNOWN_THEMES[:6],
+    " ".join(_columns("2.A.3")),
+    *_columns("2.A.2"),
+    *formview.themes(EDITION)[:6],
     "Overordnet mål :",
     "1",
     "2",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from ehnreport.loader import MAX_BYTES, LoadError, decode, load_text
+from ehnreport.loader import MAX_BYTES, LoadError, decode, load_file, load_text
 
 
 def value(text: str):
@@ -191,3 +193,157 @@ def test_plain_text_over_several_lines_is_folded_with_a_warning():
     loaded = load_text("a: Tiltak\n  - en\n  - to\nb: |\n  - en\n")
     assert loaded.data == {"a": "Tiltak - en - to", "b": "- en\n"}
     assert [(w.line, w.code, w.path) for w in loaded.warnings] == [(1, "folded-text", "a")]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "path", "fix"),
+    [
+        ("report:\n  accent: #005a70\n", 2, 11, "report.accent", 'accent: "#005a70"'),
+        ("a: #1 i Norge\n", 1, 4, "a", 'a: "#1 i Norge"'),
+        ('a:   #"x"\n', 1, 6, "a", "a: '#\"x\"'"),
+        ("l:\n  - #x\n", 2, 5, "l[0]", '- "#x"'),
+    ],
+)
+def test_a_value_that_yaml_reads_as_a_comment_is_a_warning(text, line, col, path, fix):
+    loaded = load_text(text)
+    [w] = loaded.warnings
+    assert (w.line, w.column, w.severity, w.code, w.path) == (
+        line,
+        col,
+        "warning",
+        "comment-value",
+        path,
+    )
+    assert f"Sett verdien i anførselstegn: `{fix}`." in w.message
+
+
+@pytest.mark.parametrize(
+    "text", ["a:  # kommentar\n", "a:\n  #c\nb: 1\n", 'a: "#x"\n', "a: x #y\n", "a:\n#c\n"]
+)
+def test_a_written_comment_or_quoted_hash_is_no_warning(text):
+    assert load_text(text).warnings == []
+
+
+def test_a_long_comment_value_is_cut_short_in_the_warning():
+    [w] = load_text("a: #" + "x" * 100 + "\n").warnings
+    assert "#" + "x" * 38 + "…" in w.message and "x" * 40 not in w.message
+
+
+@pytest.mark.parametrize(
+    ("escape", "what"),
+    [
+        ("\\x7f", "kontrolltegnet U+007F"),  # DEL
+        ("\\x80", "kontrolltegnet U+0080"),  # C1
+        ("\\x85", "kontrolltegnet U+0085"),  # NEL
+        ("\\x9f", "kontrolltegnet U+009F"),
+        ("\\x0b", "kontrolltegnet U+000B"),  # VT
+        ("\\x0c", "kontrolltegnet U+000C"),  # FF
+        ("\\e", "kontrolltegnet U+001B"),
+        ("\\uFFFE", "U+FFFE, som ikke er et tegn i Unicode"),
+        ("\\uFFFF", "U+FFFF, som ikke er et tegn i Unicode"),
+        ("\\uFDD0", "U+FDD0, som ikke er et tegn i Unicode"),
+        ("\\uFDEF", "U+FDEF, som ikke er et tegn i Unicode"),
+        ("\\U0001FFFE", "U+1FFFE, som ikke er et tegn i Unicode"),
+        ("\\U0010FFFF", "U+10FFFF, som ikke er et tegn i Unicode"),
+    ],
+)
+def test_control_characters_and_noncharacters_in_escapes_are_refused(escape, what):
+    with pytest.raises(LoadError) as exc:
+        load_text(f'a: ok\nb: "x{escape}y"\n')
+    d = exc.value.diagnostic
+    assert (d.line, d.column, d.code) == (2, 4, "control-character")
+    assert f"{what} (skrevet som en escape-sekvens med \\)" in d.message
+
+
+@pytest.mark.parametrize("char", ["\ufdd0", "\U0002fffe", "\U0010ffff"])
+def test_noncharacters_written_as_they_are_are_refused(char):
+    with pytest.raises(LoadError) as exc:
+        load_text(f"a: ok\nb: tekst {char}\n")
+    d = exc.value.diagnostic
+    assert (d.line, d.code) == (2, "control-character")
+    assert f"U+{ord(char):04X}, som ikke er et tegn i Unicode (ofte limt inn" in d.message
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x0b", "\x0c", "\x1b", "\x9f"])
+def test_control_characters_written_as_they_are_are_refused(char):
+    with pytest.raises(LoadError) as exc:
+        load_text(f"a: ok\nb: x{char}y\n")
+    d = exc.value.diagnostic
+    assert (d.line, d.column, d.code) == (2, 5, "control-character")
+    assert f"U+{ord(char):04X}" in d.message
+
+
+@pytest.mark.parametrize("text", ["\ufffd", "\ufdf0", "\ufdcf", "😀 og 🇳🇴", "\U0001fffd", "æøå"])
+def test_characters_next_to_the_refused_ones_are_text(text):
+    assert value(f'a: "{text}"\nb: {text}\n') == {"a": text, "b": text}
+
+
+@pytest.mark.parametrize(
+    ("raw", "size", "said"),
+    [
+        (b"#" * (MAX_BYTES + 1), None, "filen er over 512 KiB;"),
+        (b"#" * (MAX_BYTES + 1), 700 * 1024, "filen er 700 KiB;"),
+        (b"#" * (MAX_BYTES + 1), 3 * 1024 * 1024 + 200 * 1024, "filen er 3,2 MiB;"),
+        (b"#" * (2 * 1024 * 1024), None, "filen er 2,0 MiB;"),
+        (b"#" * (MAX_BYTES + 2), None, "filen er 513 KiB;"),
+    ],
+)
+def test_an_oversize_file_is_reported_with_its_size_or_as_over(raw, size, said):
+    with pytest.raises(LoadError) as exc:
+        decode(raw, size)
+    d = exc.value.diagnostic
+    assert d.code == "file-too-large"
+    assert d.message == f"{said} største tillatte størrelse er 512 KiB."
+
+
+def test_a_file_at_the_cap_is_read():
+    assert decode(b"#" * MAX_BYTES) == "#" * MAX_BYTES
+
+
+class _Counting:
+    """A file object that counts the bytes read through it."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.read_bytes = 0
+
+    def read(self, n=-1):
+        data = self.fh.read(n)
+        self.read_bytes += len(data)
+        return data
+
+    def fileno(self):
+        return self.fh.fileno()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()
+
+
+def test_load_file_reads_at_most_the_cap_and_one_byte(tmp_path, monkeypatch):
+    path = tmp_path / "report.yaml"
+    path.write_bytes(b"a: " + b"x" * (5 * 1024 * 1024) + b"\n")
+    opened: list[_Counting] = []
+    real_open = Path.open
+
+    def counting_open(self, *args, **kwargs):
+        fh = _Counting(real_open(self, *args, **kwargs))
+        opened.append(fh)
+        return fh
+
+    monkeypatch.setattr(Path, "open", counting_open)
+    with pytest.raises(LoadError) as exc:
+        load_file(path)
+    assert exc.value.diagnostic.message.startswith("filen er 5,0 MiB;")
+    assert [fh.read_bytes for fh in opened] == [MAX_BYTES + 1]
+
+
+@pytest.mark.parametrize("text", ["k" * 1100 + ": x\n", "a: 1\n" + "k" * 2000 + ": x\n"])
+def test_a_key_over_1024_characters_is_named_as_too_long(text):
+    with pytest.raises(LoadError) as exc:
+        load_text(text)
+    d = exc.value.diagnostic
+    assert d.code == "yaml-syntax" and d.column > 1024
+    assert d.message == "en nøkkel kan være høyst 1024 tegn lang. Gjør nøkkelen kortere."

@@ -127,6 +127,9 @@ def test_refused_links_become_plain_text(tmp_path: Path, source: str) -> None:
     assert codes(md) == ["link-refused"]
     assert md.diagnostics[0].severity == "warning"
     assert "bare http-, https- og mailto-lenker" in md.diagnostics[0].message
+    # The warning names the link, so the user can find it in a long answer.
+    href = source[source.index("(") + 1 : -1] if source.startswith("[") else source[1:-1]
+    assert f"lenken til «{href}» er ikke tillatt" in md.diagnostics[0].message
 
 
 def test_refused_link_keeps_its_text_and_nested_markup(tmp_path: Path) -> None:

@@ -107,3 +107,30 @@ def test_never_writes_over_this_years_report(tmp_path: Path) -> None:
     result = invoke("next-year", str(source), "-o", str(source), "--force")
     assert result.exit_code == 2 and "årets rapport selv" in result.output
     assert source.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_a_newer_edition_takes_the_answers_by_question_id(tmp_path: Path) -> None:
+    # The test edition ehn-public-2025 moves 1.E.1 to 5.B.1 (same id) and removes 1.D.2.
+    from ehnreport import forms
+
+    folder = Path(__file__).parent / "data" / "forms"
+    source = tmp_path / "ntnu-2024.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    answer = "    d2: |\n      Prinsipperklæringen følges opp i kontraktsmøtene.\n"
+    source.write_text(text.replace("    e1: |", answer + "    e1: |", 1), encoding="utf-8")
+    target = tmp_path / "ntnu-2025.yaml"
+    try:
+        result = invoke("next-year", str(source), "-o", str(target), "--forms", str(folder))
+        assert result.exit_code == 0, result.output
+        assert "Ikke overført: 1.D.2" in result.output
+        data = load_file(target).data
+        old = load_file(source).data
+        assert old["steps"]["step1"]["d2"]
+        assert data["report"]["form"] == "ehn-public-2025"
+        assert data["steps"]["step5"]["b1"] == old["steps"]["step1"]["e1"]
+        assert "e1" not in (data["steps"].get("step1") or {})
+        assert "d2" not in (data["steps"].get("step1") or {})
+        checked = invoke("validate", "--forms", str(folder), str(target))
+        assert checked.exit_code == 0 and " 0 feil" in checked.output
+    finally:
+        forms.reset_added()

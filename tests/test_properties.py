@@ -4,6 +4,12 @@
    text (':', '#', '*', '- ', quotes, line breaks, leading spaces, YAML 1.1 words
    such as NO and 0150), any count. The strategies are derived from the models'
    annotations, so a new field is covered without touching this file.
+3. Reports with Markdown answers (images, links, tables) that point at files with odd
+   names (control characters, bidi overrides, bytes that are not UTF-8), in a report
+   file with an odd name, go all the way: every `validate --format`, the terminal
+   view, `build --html` in both of its formats, and the HTML itself. Any traceback,
+   any control character in any output, any exit code outside the README's table
+   fails.
 2. Random damage to examples/ntnu-2024.yaml (lines deleted, duplicated, swapped,
    re-indented; characters and bytes inserted) only ever gives exit 0, 1 or 2, never a
    traceback. The same for arbitrary bytes and text fed to the loader.
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 import types
 import typing
@@ -33,9 +40,9 @@ from pydantic import AfterValidator, BaseModel
 from typer.testing import CliRunner
 
 from ehnreport.cli import app
+from ehnreport.forms import DEFAULT, load_edition
 from ehnreport.loader import MAX_INT_DIGITS, LoadError, decode, load_text
-from ehnreport.model import Report
-from ehnreport.model.parts import Member, Meta
+from ehnreport.model import report_model
 from ehnreport.validate import check_file, printable
 
 from .conftest import EXAMPLE
@@ -107,6 +114,10 @@ URL = st.tuples(st.sampled_from(["http", "https"]), HOST, URL_PATH).map(
 DATE = st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)).map(dt.date.isoformat)
 # Dark enough for 4.5:1 on white: every channel at most 0x60.
 ACCENT = st.tuples(*[st.integers(0, 0x60)] * 3).map(lambda c: "#{:02x}{:02x}{:02x}".format(*c))
+
+Report = report_model(load_edition(DEFAULT))
+Meta = Report.model_fields["report"].annotation
+Member = Report.model_fields["member"].annotation
 
 # Fields whose validators need more than their type says.
 OVERRIDES: dict[tuple[type[BaseModel], str], st.SearchStrategy[Any]] = {
@@ -260,7 +271,9 @@ def _validate_bytes(raw: bytes) -> None:
         path.write_bytes(raw)
         for args in (["validate", str(path)], ["validate", "--format", "json", str(path)]):
             result = runner.invoke(app, args, catch_exceptions=False, env={"GITHUB_ACTIONS": ""})
-            assert result.exit_code in (0, 1, 2), result.output
+            # The file is there and readable: whatever is in it, the answer is "valid" (0)
+            # or "invalid" (1), never a usage problem (2) or a crash.
+            assert result.exit_code in (0, 1), result.output
             assert "Traceback" not in result.output
 
 
@@ -296,7 +309,157 @@ def test_loader_gives_data_or_a_load_error(text: str) -> None:
     except LoadError as exc:
         assert exc.diagnostic.line >= 1 and exc.diagnostic.column >= 1
         return
-    assert isinstance(loaded.data, (dict, list, str, int, bool, type(None)))
+    _assert_plain(loaded.data)
+
+
+def _assert_plain(value: object) -> None:
+    """Only what a report can hold: text keys, no floats or dates, no control characters."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert type(key) is str, repr(key)
+            _assert_plain(key)
+            _assert_plain(item)
+    elif isinstance(value, list):
+        for item in value:
+            _assert_plain(item)
+    elif isinstance(value, str):
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", value), repr(value)
+    elif isinstance(value, bool) or value is None:
+        pass
+    else:
+        assert type(value) is int and len(str(abs(value))) <= MAX_INT_DIGITS, repr(value)
+
+
+# --- to the end: Markdown, odd file names, every output format ---------------------------
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082"
+)
+# fmt: off
+ODD_NAMES = [
+    b"bilde.png", "æøå.png".encode(), b"a b.png", b"x\x1b[2Jy.png", b"nl\n::error::x.png",
+    b"%41.png", "bidi\u202egnp.png".encode(), b"\xff\xfe.png", b"bell\x07.png",
+    "non\ufffechar.png".encode(), b"tab\tname.png", b".hidden.png",
+]
+REPORT_NAMES = [b"report.yaml", b"r\x1b]0;title\x07.yaml", b"r\xff.yaml", "r\u202e.yaml".encode()]
+TARGET_TRICKS = [
+    "%0A::error::x.png", "%0D%1B%5B2J.png", "%07.png", "%E2%80%AE.png", "%EF%BF%BF.png",
+    "../outside.png", "/etc/passwd", "http://127.0.0.1/x.png", "data:image/png;base64,AAAA",
+    "file:///etc/passwd", "C:%5Cx.png", "%FF.png", "x.png%00",
+]
+LINK_TRICKS = [
+    "javascript:alert(1)", "https://example.org/%0A::error::", "mailto:a@b.no%0D%0A",
+    "JaVaScRiPt:x", "file:///etc/passwd", "https://example.org/\u202e", "vbscript:x",
+]
+# fmt: on
+# What may never appear in any output: C0 and C1 controls (but the line break between
+# records), DEL, line and paragraph separators, bidi controls, noncharacters.
+_FORBIDDEN = {chr(c) for c in range(32) if c != 10} | {chr(c) for c in range(0x7F, 0xA0)}
+_FORBIDDEN |= {"\u2028", "\u2029", "\u061c", "\u200e", "\u200f", "\ufffe", "\uffff"}
+_FORBIDDEN |= {chr(c) for c in range(0x202A, 0x202F)} | {chr(c) for c in range(0x2066, 0x206A)}
+
+
+@st.composite
+def markdown_answer(draw: st.DrawFn) -> tuple[str, list[bytes]]:
+    from urllib.parse import quote
+
+    files = draw(st.lists(st.sampled_from(ODD_NAMES), max_size=3, unique=True))
+    parts = []
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["file", "trick", "link", "table", "text"]))
+        alt = draw(st.sampled_from(["", "Kart", "alt med *stjerne*", "[klammer]"]))
+        if kind == "file" and files:
+            parts.append(f"![{alt}]({quote(draw(st.sampled_from(files)))})")
+        elif kind == "trick":
+            parts.append(f"![{alt}]({draw(st.sampled_from(TARGET_TRICKS))})")
+        elif kind == "link":
+            parts.append(f"[{alt or 'lenke'}]({draw(st.sampled_from(LINK_TRICKS))})")
+        elif kind == "table":
+            cols = draw(st.integers(1, 4))
+            rows = draw(st.integers(0, 3))
+            head = "| " + " | ".join(f"k{i}" for i in range(cols)) + " |"
+            rule = "|" + "---|" * cols
+            body = [
+                "| "
+                + " | ".join(draw(st.sampled_from(["1", "x", "*a*", ""])) for _ in range(cols))
+                + " |"
+                for _ in range(rows)
+            ]
+            parts.append("\n\n" + "\n".join([head, rule, *body]) + "\n\n")
+        else:
+            parts.append(draw(TEXT.filter(lambda t: t.isprintable() or t.strip() == "")))
+    return " ".join(parts), files
+
+
+# The HTML prints the member's own text as written (SECURITY.md: bidirectional text
+# and separators are the report's content there, not a terminal's); only controls,
+# noncharacters and surrogates may never reach it.
+_FORBIDDEN_IN_HTML = {ch for ch in _FORBIDDEN if ord(ch) < 0xA0 and ch not in "\t\r"}
+_FORBIDDEN_IN_HTML |= {"\ufffe", "\uffff"}
+
+
+def _clean(name: str, text: str, forbidden: set[str] = _FORBIDDEN) -> None:
+    assert "Traceback" not in text, (name, text)
+    bad = sorted({ch for ch in text if ch in forbidden or 0xD800 <= ord(ch) <= 0xDFFF})
+    assert not bad, (name, bad, text[:2000])
+
+
+BUDGET_END = settings(BUDGET, max_examples=min(BUDGET.max_examples, 25)) if not _FUZZ else BUDGET
+
+
+@BUDGET_END
+@given(markdown_answer(), st.sampled_from(REPORT_NAMES), st.booleans())
+def test_markdown_and_odd_names_reach_every_output_clean(
+    answer: tuple[str, list[bytes]], report_name: bytes, strict: bool
+) -> None:
+    from ehnreport.reporters import FORMAT_NAMES
+    from ehnreport.reporters.terminal import render_diagnostics
+
+    from .test_batch import MINIMAL
+
+    text, files = answer
+    data = yaml.safe_load(MINIMAL.format(name="Eksempel kommune", short="EK"))
+    data["steps"]["step1"] = {"a2": text}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = os.fsencode(tmp)
+        for name in files:
+            with open(folder + b"/" + name, "wb") as fh:
+                fh.write(PNG)
+        raw_path = folder + b"/" + report_name
+        with open(raw_path, "wb") as fh:
+            fh.write(dump(data).encode("utf-8"))
+        path = os.fsdecode(raw_path)
+        extra = ["--strict"] if strict else []
+        for fmt in FORMAT_NAMES:
+            result = runner.invoke(
+                app, ["validate", "--format", fmt, *extra, path], env={"GITHUB_ACTIONS": ""}
+            )
+            assert result.exception is None or isinstance(result.exception, SystemExit), (
+                fmt,
+                result.exception,
+            )
+            assert result.exit_code in (0, 1, 2), (fmt, result.output)
+            _clean(f"validate {fmt}", result.output)
+        _clean(
+            "terminal", render_diagnostics([check_file(Path(path))], color=False, source_lines=True)
+        )
+        out = os.path.join(tmp, "ut")
+        for fmt in ("text", "github"):
+            result = runner.invoke(
+                app,
+                ["build", "--html", "--format", fmt, "-o", out, *extra, path],
+                env={"GITHUB_ACTIONS": ""},
+            )
+            assert result.exception is None or isinstance(result.exception, SystemExit), (
+                fmt,
+                result.exception,
+            )
+            assert result.exit_code in (0, 1, 2, 3), (fmt, result.output)
+            _clean(f"build {fmt}", result.output)
+        for html in Path(out).glob("*.html") if os.path.isdir(out) else []:
+            _clean(html.name, html.read_text(encoding="utf-8"), _FORBIDDEN_IN_HTML)
 
 
 def test_profiles_are_registered() -> None:

@@ -11,15 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputFileError
+from ..forms import Edition
 from ..validate import open_report, printable
 from . import formview
-from .portal import Doc, Imported, NotAReport, read
+from .portal import Doc, Imported, NotAReport, read, year_of
 from .writer import report_yaml
 
 MAX_SOURCE = 20 * 1024 * 1024  # a portal PDF is about 1 MiB
 MAX_TEXT = 2 * 1024 * 1024  # NTNU's report is 30 KiB of text; keeps the search bounded
-PLACEHOLDER_MEMBER = "Virksomhetens navn"
-MAX_SHORT_NAME = 40
 
 
 @dataclass
@@ -58,7 +57,7 @@ def read_doc(source: Path) -> Doc:
 
 
 def build_data(
-    imported: Imported, *, year: int | None, edition: str, today: dt.date | None = None
+    imported: Imported, *, year: int | None, edition: Edition, today: dt.date | None = None
 ) -> dict[str, Any]:
     """The report's data: what was read, plus the parts every report must have."""
     data = dict(imported.data)
@@ -71,46 +70,37 @@ def build_data(
             f"rapporteringsåret står ikke i teksten; {year} er satt inn. Rett det, "
             "eller bruk --year.",
         )
-    data["report"] = {"year": year, "form": edition, "language": "nb"}
+    data["report"] = {"year": year, "form": edition.id, "language": edition.languages[0]}
     key_info = data.get("key_info") or {}
+    name_q, short_q = edition.question("member.name"), edition.question("member.short-name")
+    longest = short_q.max_length or 40
     name = key_info.get("name") or imported.member_name or imported.short_name
     if not name:
-        name = PLACEHOLDER_MEMBER
+        # The placeholder `init` writes: validate warns until it is replaced.
+        name = formview.text(edition, name_q.placeholder) or "?"
         imported.check("member.name", "virksomhetens navn står ikke i teksten; skriv det inn.")
     short = imported.short_name
     if not short:
-        short = name if len(name) <= MAX_SHORT_NAME else name[:MAX_SHORT_NAME].rstrip()
+        short = name if len(name) <= longest else name[:longest].rstrip()
         imported.check(
             "member.short_name", f"bunnteksten med kortnavnet ble ikke funnet; «{short}» er brukt."
         )
-    elif len(short) > MAX_SHORT_NAME:
+    elif len(short) > longest:
         imported.check("member.short_name", "kortnavnet i bunnteksten er for langt; det er kuttet.")
-        short = short[:MAX_SHORT_NAME].rstrip()
-    data["member"] = {"name": name, "short_name": short}
+        short = short[:longest].rstrip()
+    data["member"] = {name_q.key: name, short_q.key: short}
     return data
 
 
-def count_answers(data: dict[str, Any], edition: str) -> list[tuple[int, int, int]]:
+def count_answers(data: dict[str, Any], edition: Edition) -> list[tuple[int, int, int]]:
     """Answered questions per step: (step number, answered, total)."""
     steps = data.get("steps") or {}
     out = []
-    for step in formview.steps(edition):
+    for step in edition.steps:
         answers = steps.get(step.key) or {}
-        answered = sum(1 for q in step.questions if _answered(answers.get(q.key)))
+        answered = sum(1 for q in step.questions if formview.answered(answers.get(q.key)))
         out.append((step.number, answered, len(step.questions)))
     return out
-
-
-def _answered(value: Any) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, dict):
-        return any(_answered(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_answered(v) for v in value)
-    return True
 
 
 def import_report(
@@ -120,29 +110,33 @@ def import_report(
     edition: str | None = None,
     today: dt.date | None = None,
 ) -> ImportResult:
-    """Read `source` and lay its answers out as a report, as `init` lays one out."""
-    edition = edition or formview.LATEST
-    if edition not in formview.EDITIONS:
-        raise InputFileError(
-            f"ukjent skjemautgave «{printable(edition)}». Kjente: {', '.join(formview.EDITIONS)}."
-        )
+    """Read `source` and lay its answers out as a report, as `init` lays one out.
+
+    `edition` is the form edition's id; without it, the newest edition for the year
+    (from --year, or the text; the labels of the newest edition find the year).
+    """
+    if edition is not None:
+        form = formview.edition(edition)
     if year is not None and not 2000 <= year <= 2100:
         raise InputFileError(f"{year} er ikke et mulig rapporteringsår. Skriv det som 2024.")
     doc = read_doc(source)
+    if edition is None:
+        found = year or year_of(doc) or (today or dt.date.today()).year - 1
+        form = formview.edition(formview.edition_for_year(found))
     try:
-        imported = read(doc, edition)
+        imported = read(doc, form)
     except NotAReport as exc:
         raise InputFileError(f"{printable(str(source))}: {exc}") from None
-    data = build_data(imported, year=year, edition=edition, today=today)
+    data = build_data(imported, year=year, edition=form, today=today)
     header = [
         f"Rapport til Etisk handel Norge (EHN) for {data['report']['year']}: "
         f"{data['member']['name']}.",
-        f"Hentet fra «{source.name}» med «ehnreport import» for skjemaet {edition}. "
+        f"Hentet fra «{source.name}» med «ehnreport import» for skjemaet {form.id}. "
         "Les gjennom svarene mot PDF-en; kommentarer som begynner med SJEKK viser hvor "
         "teksten var usikker.",
     ]
-    text = report_yaml(data, header=header, notes=imported.notes)
-    return ImportResult(text, imported, count_answers(data, edition))
+    text = report_yaml(data, form, header=header, notes=imported.notes)
+    return ImportResult(text, imported, count_answers(data, form))
 
 
 def summary(result: ImportResult) -> list[str]:

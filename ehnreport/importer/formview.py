@@ -1,166 +1,136 @@
-"""What the form says, as import, next-year and diff need it: one place that reads the form.
+"""What the form says, as import, next-year and diff need it, read from the edition's data.
 
-Every label the importer looks for, every code, key and kind, and which answers are
-the year's figures, comes from here. Today it reads `ehnreport.form`; when the form
-is data per edition (`ehnreport.forms.load_edition`), only this module changes. The
-names follow that edition record: `id`, `code`, `key`, `kind`, `yearly` ("keep" or
-"clear"); until then a question's id is its printed code.
+Labels, codes, keys, kinds, table columns, status words, themes and yearly flags all
+come from `ehnreport.forms.load_edition`; this module only puts them in the shape the
+readers look for (the text in the edition's first language, questions with their key
+path) and keeps the few words the templates print outside the edition.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from .. import form
+from ..errors import InputFileError
+from ..forms import Column, Edition, Question, Table, known_editions, load_edition
+from ..validate import printable
 
-EDITIONS = form.FORM_EDITIONS
-LATEST = form.FORM_EDITIONS[-1]
-GOAL_STATUSES = form.GOAL_STATUSES
-KNOWN_THEMES = form.KNOWN_THEMES
-TABLE_COLUMNS = form.TABLE_COLUMNS
-CARD_FIELDS = form.CARD_FIELDS  # key -> printed label; the last two share a label
-SUBHEADINGS = form.SUBHEADINGS
-INSTRUCTIONS = form.INSTRUCTIONS
-
-# Headings the report prints around the parts outside the steps. The portal and
-# ehnreport's templates print the same words.
-FOREWORD = form.LABELS["foreword.text"].label
-KEY_INFO = "Nøkkelinformasjon om virksomheten og leverandørkjeden"
+# Headings the report templates print around the parts, and that the edition does not
+# hold (the portal prints the same words).
 KEY_INFO_SUB = "Nøkkelinformasjon om virksomheten"
-PROCUREMENT = "Informasjon om anskaffelser/avtaler"
-GOALS = "Mål og fremdrift"
 BACK = "Kontaktinformasjon:"
-GOAL_TEXT = form.LABELS["goal.text"].label
-GOAL_STATUS = form.LABELS["goal.status"].label
-GOALS_CURRENT = form.LABELS["goals.current"].label
-GOALS_NEXT = form.LABELS["goals.next_year"].label
-# ehnreport prints the 4.A.2 counts as small tables with this header row.
-COUNTS_HEADER = ("Antall leverandører", "Tema")
 EHN_ADDRESS = "etiskhandel.no"
 
-KEY_INFO_FIELDS = ("name", "address", "employees", "contact", "email", "structure")
-PROCUREMENT_FIELDS = ("total_value", "active_agreements", "followed_up_agreements")
-NUMBER_FIELDS = {"key_info.employees", "procurement.total_value"} | {
-    f"procurement.{k}" for k in PROCUREMENT_FIELDS
-}
+
+def edition(edition_id: str) -> Edition:
+    """The edition with this id, or InputFileError naming the known ones."""
+    try:
+        return load_edition(edition_id)
+    except KeyError:
+        known = ", ".join(known_editions())
+        raise InputFileError(
+            f"ukjent skjemautgave «{printable(edition_id)}». Kjente: {known}."
+        ) from None
 
 
-def label(dotted: str) -> str:
-    """The printed label of a field outside the steps, such as 'key_info.address'."""
-    return form.LABELS[dotted].label
+def edition_for_year(year: int, sector: str = "public") -> str:
+    """The newest known edition made for `year` or earlier, in `sector`.
+
+    A report on a year before every edition gets the oldest one.
+    """
+    editions = [load_edition(i) for i in known_editions()]
+    fitting = [e for e in editions if e.sector == sector] or editions
+    earlier = [e for e in fitting if e.year <= year]
+    if not earlier:
+        return min(fitting, key=lambda e: e.year).id
+    return max(enumerate(earlier), key=lambda ie: (ie[1].year, ie[0]))[1].id
 
 
-@dataclass(frozen=True)
-class QuestionView:
-    """One question as import, next-year and diff see it."""
+def text(e: Edition, texts: dict[str, str] | None) -> str:
+    """A text of the edition in its first language."""
+    return e.text(texts, e.languages[0])
 
-    id: str  # stable across editions; today the printed code
-    code: str  # "2.A.3"
+
+class QuestionView(NamedTuple):
+    """One question with where its answer stands: ("steps", "step2", "a3")."""
+
+    path: tuple[str, ...]
+    q: Question
     label: str
-    step: str  # "step2"
-    key: str  # "a3"
-    kind: str  # text, url, table, cards, counts
-    yearly: str  # "clear": a figure of the year, cleared by next-year; else "keep"
-
-
-@dataclass(frozen=True)
-class SectionView:
-    code: str
-    title: str
-    questions: tuple[QuestionView, ...]
-
-
-@dataclass(frozen=True)
-class StepView:
-    number: int
-    key: str
-    title: str
-    kicker: str
-    sections: tuple[SectionView, ...]
 
     @property
-    def questions(self) -> tuple[QuestionView, ...]:
-        return tuple(q for s in self.sections for q in s.questions)
+    def dotted(self) -> str:
+        return ".".join(self.path)
 
 
-# The year's figures: counts, deviations and cases of the reporting year. The text
-# answers describe ways of working and carry over as a starting point.
-_YEARLY_QUESTIONS = {"4.A.2", "4.A.3", "6.A.2"}
-YEARLY_FIELDS = (
-    "procurement.total_value",
-    "procurement.active_agreements",
-    "procurement.followed_up_agreements",
-)
+def questions(e: Edition) -> list[QuestionView]:
+    """Every question of `e` in form order, with its key path and label."""
+    return [QuestionView(path, q, text(e, q.label)) for path, q in e.questions()]
 
 
-def steps(edition: str = LATEST) -> tuple[StepView, ...]:
-    """The steps, sections and questions of `edition`, in the printed order."""
-    if edition not in EDITIONS:
-        raise KeyError(edition)
-    return tuple(
-        StepView(
-            s.number,
-            s.key,
-            s.title,
-            s.kicker,
-            tuple(
-                SectionView(
-                    sec.code,
-                    sec.title,
-                    tuple(
-                        QuestionView(
-                            q.code,
-                            q.code,
-                            q.label,
-                            s.key,
-                            q.key,
-                            q.kind,
-                            "clear" if q.code in _YEARLY_QUESTIONS else "keep",
-                        )
-                        for q in sec.questions
-                    ),
-                )
-                for sec in s.sections
-            ),
-        )
-        for s in form.STEPS
-    )
+def by_id(e: Edition) -> dict[str, QuestionView]:
+    """The questions of `e` by their stable id."""
+    return {v.q.id: v for v in questions(e)}
 
 
-def questions(edition: str = LATEST) -> tuple[QuestionView, ...]:
-    """Every question of `edition`, in the printed order."""
-    return tuple(q for s in steps(edition) for q in s.questions)
+def part(e: Edition, key: str) -> Any:
+    """The part outside the steps with this key, or None."""
+    return next((p for p in e.parts if p.key == key), None)
 
 
-def question_by_id(edition: str = LATEST) -> dict[str, QuestionView]:
-    """The questions of `edition` by their stable id."""
-    return {q.id: q for q in questions(edition)}
+def part_title(e: Edition, key: str) -> str:
+    p = part(e, key)
+    return text(e, p.title) if p is not None else ""
 
 
-def printed_steps() -> tuple[form.Step, ...]:
-    """The form's own step records, for the YAML writer that lays a report out as `init`."""
-    return form.STEPS
+def column_label(e: Edition, c: Column) -> str:
+    return text(e, c.label)
 
 
-def help_text(dotted: str) -> str:
-    """The help text of a field outside the steps."""
-    return form.LABELS[dotted].help
+def goal_statuses(e: Edition) -> list[str]:
+    """Every accepted status word, the printed one of each status first."""
+    lang = e.languages[0]
+    return [w for v in e.goal_statuses for w in v.words.get(lang, ())]
 
 
-def edition_for_year(year: int) -> str:
-    """The newest bundled edition for reports on `year` (today one edition serves all)."""
-    return LATEST
+def themes(e: Edition) -> tuple[str, ...]:
+    return (e.themes or {}).get(e.languages[0], ())
+
+
+def table_of(e: Edition, dotted: str) -> Table | None:
+    """The table of the question whose answer stands at `dotted`."""
+    for path, q in e.questions():
+        if ".".join(path) == dotted:
+            return q.table
+    return None
+
+
+def name_columns(t: Table) -> tuple[str, ...]:
+    """The columns that name a row, to match rows of two versions: the required text."""
+    named = tuple(c.key for c in t.columns if c.required and c.type != "count")
+    return named or (t.columns[0].key,)
+
+
+def answered(value: Any) -> bool:
+    """Whether an answer in a report's data holds anything: text, a number, a filled row."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, dict):
+        return any(answered(v) for v in value.values())
+    if isinstance(value, list):
+        return any(answered(v) for v in value)
+    return True
 
 
 def report_errors(data: Any) -> int:
-    """How many errors the report model finds in `data` (0: a valid report)."""
+    """How many errors the report model of `data`'s edition finds (0: a valid report)."""
     from pydantic import ValidationError
 
-    from ..model import Report
+    from ..model import model_for
 
     try:
-        Report.model_validate(data)
-    except ValidationError as exc:
-        return exc.error_count()
+        model_for(data).model_validate(data)
+    except (ValidationError, KeyError) as exc:
+        return exc.error_count() if isinstance(exc, ValidationError) else 1
     return 0

@@ -17,10 +17,12 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from ..errors import InputFileError
 from .portal import _FOOTER, TABLE_MARK, Doc, Table
 
+_BARE_FOOTER = re.compile(r"^\s*[^|\s][^|]*?\s*\|\s*\d{1,4}\s*$")
 _MARKER_ONLY = re.compile(r"^\s*(?:[•▪◦‣·–-]|\d{1,3}[.)])\s*$")
 _MARKER = re.compile(r"^\s*(?:[•▪◦‣·–-]|(?P<n>\d{1,3})[.)])\s+(?P<rest>\S.*)$")
 
@@ -148,8 +150,9 @@ def _page_marked(
             return
         if mcid is None:
             # Running footers are artifacts outside the tree; the short name is in them.
-            if _FOOTER.match(text):
-                footers.append(text.strip())
+            # ehnreport's footers are tagged as pagination artifacts: «NTNU  |  7».
+            if _FOOTER.match(text) or _BARE_FOOTER.match(text):
+                footers.append(text.strip() if _FOOTER.match(text) else "| " + text.strip())
             return
         y = float(tm[5]) * float(cm[3]) + float(cm[5]) if tm is not None else None
         out.setdefault((index, mcid), []).append(_Frag(text, y))
@@ -240,6 +243,19 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
                 return False
         return True
 
+    def is_term(e: Any) -> bool:
+        """An item of a definition list: its label is a term, not a printed marker."""
+        for k in kids(e):
+            if isinstance(k, int):
+                continue
+            k = k.get_object()
+            if hasattr(k, "get") and kind(k) == "Lbl":
+                b = _Block("Lbl")
+                collect(k, page_of(k, None), b)
+                if b.text().strip() and not _MARKER_ONLY.match(b.text()):
+                    return True
+        return False
+
     def has_block(e: Any) -> bool:
         for k in kids(e):
             if isinstance(k, int):
@@ -292,7 +308,9 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
         A definition list is tagged as L > Div > LI; only an LI right under an L is a
         list item, the others are a label and its value.
         """
-        item = (kind(e) == "LI" and parent == "L") or (item and kind(e) == "LBody")
+        item = (kind(e) == "LI" and parent == "L" and not is_term(e)) or (
+            item and kind(e) == "LBody"
+        )
         if kind(e) == _TABLE:
             tables.append(table(e, page))
             lines.extend(["", f"{TABLE_MARK}{len(tables) - 1}", ""])
@@ -375,7 +393,10 @@ def _uri(link: Any) -> str | None:
         if uri is not None:
             text = str(uri)
             if text.startswith(("http://", "https://", "mailto:")):
-                return text
+                # The address is printed percent-encoded («milj%C3%B8»); the member
+                # wrote the letters.
+                plain = unquote(text)
+                return text if re.search(r"[\s\x00-\x1f\x7f<>]", plain) else plain
     return None
 
 

@@ -12,11 +12,13 @@ subheadings) lies between labels that have no answer, and is left out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputFileError
+from ..forms import Column, Edition
+from ..forms import Table as FormTable
 from . import formview as fv
 from .text import clean_line, markdown, one_line, paragraphs, squash
 
@@ -77,6 +79,7 @@ class Imported:
     """What was read: the report's data, comments to write, and places to check."""
 
     data: dict[str, Any]
+    e: Edition
     notes: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     short_name: str | None = None
@@ -90,6 +93,16 @@ class Imported:
             lines.append("Teksten fra PDF-en: " + " ".join(raw.split()))
         self.notes.setdefault(dotted, []).extend(lines)
         self.warnings.append(f"{dotted}: {message}")
+
+    def table(self, dotted: str) -> FormTable:
+        """The columns of the table question whose answer stands at `dotted`."""
+        t = fv.table_of(self.e, dotted)
+        assert t is not None
+        return t
+
+    def labels(self, t: FormTable) -> list[tuple[str, str]]:
+        """Each column's key and printed label."""
+        return [(c.key, fv.column_label(self.e, c)) for c in t.columns]
 
 
 class Doc:
@@ -217,36 +230,36 @@ class Anchor:
     end: Pos | None = None
 
 
-def _plan(edition: str) -> list[Anchor]:
+def _plan(e: Edition) -> list[Anchor]:
+    t = fv.text
     plan = [
-        Anchor("part", "foreword", [fv.FOREWORD]),
-        Anchor("part", "key_info", [fv.KEY_INFO]),
-        Anchor("part", "procurement", [fv.PROCUREMENT]),
-        Anchor("part", "goals", [fv.GOALS]),
+        Anchor("part", key, [fv.part_title(e, key)])
+        for key in ("foreword", "key_info", "procurement", "goals")
     ]
-    for step in fv.steps(edition):
-        n, title = step.number, step.title
-        variants = [f"{n} {step.kicker} {title}", f"Trinn {n} · {step.kicker} {n} {title}"]
+    for step in e.steps:
+        n, title, kicker = step.number, t(e, step.title), t(e, step.kicker)
+        variants = [f"{n} {kicker} {title}", f"Trinn {n} · {kicker} {n} {title}"]
         variants += [f"Trinn {n} {n} {title}", f"{n} {title}", title]
         plan.append(Anchor("skip", f"trinn {n}", [v for v in variants if v.strip()]))
         for section in step.sections:
-            labels = [f"{section.code} {section.title}"]
-            if section.code in fv.SUBHEADINGS:
-                labels.append(fv.SUBHEADINGS[section.code])
+            labels = [f"{section.code} {t(e, section.title)}"]
+            if section.subheading:
+                labels.append(t(e, section.subheading))
             plan.append(Anchor("section", section.code, labels))
-            if section.code in fv.INSTRUCTIONS:
-                plan.append(Anchor("skip", section.code, [fv.INSTRUCTIONS[section.code]]))
+            if section.instruction:
+                plan.append(Anchor("skip", section.code, [t(e, section.instruction)]))
             for q in section.questions:
-                if q.code in fv.SUBHEADINGS:
-                    plan.append(Anchor("skip", q.code, [fv.SUBHEADINGS[q.code]]))
-                plan.append(Anchor("question", f"steps.{q.step}.{q.key}", [f"{q.code} {q.label}"]))
+                if q.subheading:
+                    plan.append(Anchor("skip", q.code, [t(e, q.subheading)]))
+                dotted = f"steps.{step.key}.{q.key}"
+                plan.append(Anchor("question", dotted, [f"{q.code} {t(e, q.label)}"]))
     plan.append(Anchor("part", "contact", [fv.BACK]))
     return plan
 
 
-def read(doc: Doc, edition: str = fv.LATEST) -> Imported:
+def read(doc: Doc, edition: Edition) -> Imported:
     """The answers in `doc`, found by the labels of `edition`."""
-    result = Imported(data={})
+    result = Imported(data={}, e=edition)
     found: list[Anchor] = []
     cursor = Pos(0)
     for anchor in _plan(edition):
@@ -266,7 +279,7 @@ def read(doc: Doc, edition: str = fv.LATEST) -> Imported:
             f"teksten har bare {len(found)} av skjemaets {total} ledetekster; "
             "er det hele rapporten?"
         )
-    questions = {f"steps.{q.step}.{q.key}": q for q in fv.questions(edition)}
+    questions = {v.dotted: v.q for v in fv.questions(edition) if v.path[0] == "steps"}
     for i, anchor in enumerate(found):
         assert anchor.at is not None and anchor.end is not None
         nxt = found[i + 1].at if i + 1 < len(found) else doc.end
@@ -291,9 +304,9 @@ def read(doc: Doc, edition: str = fv.LATEST) -> Imported:
             _PARTS[anchor.key](region, result)
         else:
             q = questions[anchor.key]
-            _QUESTIONS[q.kind](region, result, anchor.key)
+            _QUESTIONS.get(q.kind, _unknown_kind)(region, result, anchor.key)
     result.short_name = _most_common(doc.short_names)
-    result.year = _year(doc)
+    result.year = year_of(doc)
     return result
 
 
@@ -303,7 +316,8 @@ def _most_common(names: list[str]) -> str | None:
     return max(sorted(set(names)), key=names.count)
 
 
-def _year(doc: Doc) -> int | None:
+def year_of(doc: Doc) -> int | None:
+    """The reporting year the text names near its start, or None."""
     head = "\n".join(doc.lines[:60])
     for pattern in _YEAR_PATTERNS:
         m = pattern.search(head)
@@ -347,7 +361,9 @@ class Region:
         lines = [ln for ln in self.lines if not ln.startswith(TABLE_MARK)]
         return markdown(lines, self.width)
 
-    def fields(self, labels: list[tuple[str, str]], whole: bool = False) -> dict[str, Region]:
+    def fields(
+        self, labels: Sequence[tuple[str, str | list[str]]], whole: bool = False
+    ) -> dict[str, Region]:
         """The region cut at each of `labels` (key, label) in turn: key -> its value."""
         cuts: list[tuple[str, Pos, Pos]] = []
         cursor = self.a
@@ -363,7 +379,7 @@ class Region:
             out[key] = Region(self.doc, end, stop)
         return out
 
-    def before(self, labels: list[tuple[str, str]]) -> Region:
+    def before(self, labels: Sequence[tuple[str, str | list[str]]]) -> Region:
         """The text before the first of `labels`."""
         for _, lab in labels:
             hit = self.doc.find(lab, self.a, self.b, whole=False)
@@ -406,25 +422,24 @@ def _foreword(region: Region, out: Imported) -> None:
         out.check("foreword.name", "navn og tittel under forordet er usikre.", " ".join(sig))
 
 
-def _label_fields(part: str, keys: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(k, fv.label(f"{part}.{k}")) for k in keys]
-
-
-def _short_fields(region: Region, out: Imported, part: str, keys: tuple[str, ...]) -> None:
+def _short_fields(region: Region, out: Imported, part: str) -> None:
+    questions = {q.key: q for q in fv.part(out.e, part).questions}
+    labels = [(k, fv.text(out.e, q.label)) for k, q in questions.items()]
     values: dict[str, Any] = {}
-    for key, sub in region.fields(_label_fields(part, keys)).items():
+    for key, sub in region.fields(labels).items():
         dotted = f"{part}.{key}"
+        kind = questions[key].kind
         if sub.is_empty():
             continue
-        if dotted in fv.NUMBER_FIELDS:
+        if kind == "count":
             number = _number(one_line(sub.lines))
             if number is None:
                 out.check(dotted, "tallet kunne ikke leses; skriv det inn.", one_line(sub.lines))
             else:
                 values[key] = number
-        elif key == "structure":
+        elif kind == "text":
             values[key] = sub.text()
-        elif key == "email":
+        elif kind == "email":
             mail = one_line(sub.lines)
             if _EMAIL.match(mail):
                 values[key] = mail
@@ -439,17 +454,17 @@ def _key_info(region: Region, out: Imported) -> None:
     sub = region.doc.find(fv.KEY_INFO_SUB, region.a, region.b)
     if sub is not None:
         region = Region(region.doc, sub[1], region.b)
-    _short_fields(region, out, "key_info", fv.KEY_INFO_FIELDS)
+    _short_fields(region, out, "key_info")
 
 
 def _procurement(region: Region, out: Imported) -> None:
-    _short_fields(region, out, "procurement", fv.PROCUREMENT_FIELDS)
+    _short_fields(region, out, "procurement")
 
 
-def _status(text: str) -> tuple[str | None, str | None]:
+def _status(text: str, words: list[str]) -> tuple[str | None, str | None]:
     """A goal's status split into the status word and the comment after it."""
     stripped = text.strip()
-    for word in fv.GOAL_STATUSES:
+    for word in words:
         if stripped.casefold().startswith(word.casefold()):
             rest = stripped[len(word) :]
             if rest and rest[0].isalnum():
@@ -483,36 +498,50 @@ def _drop_number_tail(lines: list[str], always: bool = False) -> list[str]:
 
 
 def _goals(region: Region, out: Imported) -> None:
-    doc = region.doc
-    parts = region.fields([("current", fv.GOALS_CURRENT), ("next", fv.GOALS_NEXT)])
+    doc, e = region.doc, out.e
+    goals = {q.kind: q for q in fv.part(e, "goals").questions}
+    cur_q, next_q = goals["goals"], goals["list"]
+    assert cur_q.table is not None
+    columns = cur_q.table.columns
+    text_col = columns[0]
+    status_col = next(c for c in columns if c.type == "status")
+    comment_col = next(c for c in columns if c not in (text_col, status_col))
+    goal_text, goal_status = fv.column_label(e, text_col), fv.column_label(e, status_col)
+    words = fv.goal_statuses(e)
+    parts = region.fields(
+        [("current", fv.text(e, cur_q.label)), ("next", fv.text(e, next_q.label))]
+    )
     current: list[dict[str, Any]] = []
     if "current" in parts:
         cur = parts["current"]
         cursor = cur.a
         while True:
-            hit = doc.find(fv.GOAL_TEXT, cursor, cur.b, whole=False)
+            hit = doc.find(goal_text, cursor, cur.b, whole=False)
             if hit is None:
                 break
-            status = doc.find(fv.GOAL_STATUS, hit[1], cur.b, whole=False)
-            nxt = doc.find(fv.GOAL_TEXT, hit[1], cur.b, whole=False)
+            status = doc.find(goal_status, hit[1], cur.b, whole=False)
+            nxt = doc.find(goal_text, hit[1], cur.b, whole=False)
             stop = nxt[0] if nxt else cur.b
             if status is None or status[0] > stop:
                 text_lines, status_lines = doc.span(hit[1], stop), []
             else:
                 text_lines, status_lines = doc.span(hit[1], status[0]), doc.span(status[1], stop)
             width = doc.width_of(hit[1], stop)
-            goal: dict[str, Any] = {"text": markdown(_drop_number_tail(text_lines, True), width)}
-            word, comment = _status(markdown(_drop_number_tail(status_lines, True), width))
+            goal: dict[str, Any] = {
+                text_col.key: markdown(_drop_number_tail(text_lines, True), width)
+            }
+            said = markdown(_drop_number_tail(status_lines, True), width)
+            word, comment = _status(said, words)
             if word:
-                goal["status"] = word
+                goal[status_col.key] = word
             if comment:
-                goal["comment"] = comment
+                goal[comment_col.key] = comment
             current.append(goal)
             cursor = hit[1]
     nexts: list[str] = []
     if "next" in parts:
         nexts = _numbered_items(parts["next"])
-    out.data["goals"] = {"current": current, "next_year": nexts}
+    out.data["goals"] = {cur_q.key: current, next_q.key: nexts}
 
 
 def _numbered_items(region: Region) -> list[str]:
@@ -581,6 +610,12 @@ def _text(region: Region, out: Imported, dotted: str) -> None:
         _put(out, dotted, text)
 
 
+def _line(region: Region, out: Imported, dotted: str) -> None:
+    text = one_line(region.lines)
+    if text:
+        _put(out, dotted, text)
+
+
 def _url(region: Region, out: Imported, dotted: str) -> None:
     text = one_line(region.lines)
     if not text:
@@ -591,42 +626,56 @@ def _url(region: Region, out: Imported, dotted: str) -> None:
         out.check(dotted, "svaret er ikke en nettadresse; skriv adressen inn.", text)
 
 
+def _shape(t: FormTable) -> str:
+    """Which reader a table needs, by what its columns hold."""
+    if t.layout == "grouped":
+        return "counts"
+    if any(c.type == "list" for c in t.columns):
+        return "risks"
+    if any(c.type in ("count", "yesno") for c in t.columns):
+        return "requirements"
+    return "deviations"
+
+
 def _table(region: Region, out: Imported, dotted: str) -> None:
-    code = _CODES[dotted]
-    if region.tables():
-        _TAGGED[code](region, out, dotted)
+    shape = _shape(out.table(dotted))
+    if shape == "counts":
+        _counts(region, out, dotted)
+    elif region.tables():
+        _TAGGED[shape](region, out, dotted)
     else:
-        _TABLES[code](region, out, dotted)
+        _TABLES[shape](region, out, dotted)
 
 
-def _tagged_rows(region: Region, code: str) -> list[list[str]]:
+def _headers(out: Imported, t: FormTable) -> tuple[str, ...]:
+    """The column headers a table prints."""
+    return tuple(fv.text(out.e, c.header or c.label) for c in t.columns)
+
+
+def _tagged_rows(region: Region, headers: tuple[str, ...]) -> list[list[str]]:
     rows: list[list[str]] = []
     for table in region.tables():
-        body = table.body(fv.TABLE_COLUMNS[code])
+        body = table.body(headers)
         if body:
             rows.extend(body)
     return rows
 
 
-def _with_comment(value: dict[str, Any], region: Region, key: str = "comment") -> None:
-    text = region.prose()
-    if text:
-        value[key] = text
-
-
 def _tagged_requirements(region: Region, out: Imported, dotted: str) -> None:
-    keys = ("procurement", "suppliers", "qualification", "award", "contract")
+    t = out.table(dotted)
+    columns = {c.key: c for c in t.columns}
+    keys = tuple(columns)
     rows: list[dict[str, Any]] = []
-    for i, row in enumerate(_tagged_rows(region, "2.A.2"), 1):
+    for i, row in enumerate(_tagged_rows(region, _headers(out, t)), 1):
         cells = dict(zip(keys, row[-len(keys) :], strict=False))
         item: dict[str, Any] = {}
         for key, cell in cells.items():
             cell = " ".join(cell.split())
             if not cell:
                 continue
-            if key == "procurement":
+            if columns[key].type not in ("count", "yesno"):
                 item[key] = cell
-            elif key == "suppliers":
+            elif columns[key].type == "count":
                 number = _number(cell)
                 if number is None:
                     out.check(dotted, f"rad {i}: antall leverandører kunne ikke leses.", cell)
@@ -638,56 +687,84 @@ def _tagged_requirements(region: Region, out: Imported, dotted: str) -> None:
                     out.check(dotted, f"rad {i}: «{cell}» er verken Ja eller Nei.", cell)
                 else:
                     item[key] = word
-        if item.get("procurement"):
+        if item.get(keys[0]):
             rows.append(item)
-    value: dict[str, Any] = {"rows": rows}
-    _with_comment(value, region)
+    _put_table(out, dotted, t, rows, region.prose())
+
+
+def _put_table(out: Imported, dotted: str, t: FormTable, rows: list[Any], comment: str) -> None:
+    """A table's rows and the comment under it, under the table's keys."""
+    assert t.rows_key is not None
+    value: dict[str, Any] = {t.rows_key: rows}
+    if comment and t.comment_key is not None:
+        value[t.comment_key] = comment
+    elif comment:
+        out.check(dotted, "teksten under tabellen har ikke noe felt; den er utelatt.", comment)
     _put(out, dotted, value)
+
+
+def _roles(t: FormTable) -> tuple[Column, Column, Column | None]:
+    """A risk table's columns: the name, the themes (a list), the geography."""
+    name = t.columns[0]
+    listed = next(c for c in t.columns if c.type == "list")
+    rest = [c for c in t.columns if c not in (name, listed)]
+    return name, listed, rest[0] if rest else None
 
 
 def _tagged_risks(region: Region, out: Imported, dotted: str) -> None:
+    t = out.table(dotted)
+    name_c, themes_c, geo_c = _roles(t)
+    at = {c.key: i for i, c in enumerate(t.columns)}
     risks: list[dict[str, Any]] = []
     for table in region.tables():
-        for row in table.cells(fv.TABLE_COLUMNS["2.A.3"]) or []:
-            if len(row) < 3:
+        for row in table.cells(_headers(out, t)) or []:
+            if len(row) < len(t.columns):
                 continue
-            name = " ".join(" ".join(row[0]).split())
-            risk: dict[str, Any] = {"name": name, "themes": [t for t in row[1] if t.strip()]}
-            geo = " ".join(" ".join(row[2]).split())
-            if geo:
-                risk["geography"] = geo
+            name = " ".join(" ".join(row[at[name_c.key]]).split())
+            themes = [x for x in row[at[themes_c.key]] if x.strip()]
+            risk: dict[str, Any] = {name_c.key: name, themes_c.key: themes}
+            geo = " ".join(" ".join(row[at[geo_c.key]]).split()) if geo_c else ""
+            if geo and geo_c is not None:
+                risk[geo_c.key] = geo
             if name:
                 risks.append(risk)
-    value: dict[str, Any] = {"risks": risks}
-    _with_comment(value, region)
-    _put(out, dotted, value)
+    _put_table(out, dotted, t, risks, region.prose())
 
 
 def _tagged_deviations(region: Region, out: Imported, dotted: str) -> None:
-    keys = ("type", "where", "action", "status")
+    t = out.table(dotted)
+    keys = tuple(c.key for c in t.columns)
     rows = []
-    for row in _tagged_rows(region, "4.A.3"):
+    for row in _tagged_rows(region, _headers(out, t)):
         item = {k: c.strip() for k, c in zip(keys, row[-len(keys) :], strict=False) if c.strip()}
         if item:
             rows.append(item)
-    value: dict[str, Any] = {"rows": rows}
-    _with_comment(value, region)
-    if rows or value.get("comment"):
-        _put(out, dotted, value)
+    comment = region.prose()
+    if rows or comment:
+        _put_table(out, dotted, t, rows, comment)
+
+
+def _count_roles(out: Imported, t: FormTable) -> tuple[str, str, str, tuple[str, str]]:
+    """A grouped table's keys (group, count, other) and the header it prints per group."""
+    group = t.group_by or t.columns[0].key
+    count = next(c for c in t.columns if c.type == "count")
+    other = next(c for c in t.columns if c.key not in (group, count.key))
+    header = (fv.text(out.e, count.header or count.label), fv.text(out.e, other.label))
+    return group, count.key, other.key, header
 
 
 def _tagged_counts(region: Region, out: Imported, dotted: str) -> None:
+    t = out.table(dotted)
+    group, count, other, header = _count_roles(out, t)
     counts: list[dict[str, Any]] = []
     for table in region.tables():
-        for row in table.body(fv.COUNTS_HEADER) or []:
+        for row in table.body(header) or []:
             number = _number(re.sub(r"\s*stk\.?\s*$", "", row[0]))
             if number is None or len(row) < 2:
                 out.check(dotted, "en rad i tabellen kunne ikke leses.", " ".join(row))
                 continue
-            counts.append({"method": table.caption, "topic": row[1], "count": number})
-    value: dict[str, Any] = {"counts": counts}
-    _with_comment(value, region, "text")
-    _put(out, dotted, value)
+            counts.append({group: table.caption, other: row[1], count: number})
+    _put_table(out, dotted, t, counts, region.prose())
 
 
 def _rows(
@@ -748,16 +825,17 @@ def _yes_no(text: str) -> str | None:
 
 
 def _requirements(region: Region, out: Imported, dotted: str) -> None:
-    keys = ("procurement", "suppliers", "qualification", "award", "contract")
-    cols = list(zip(keys, fv.TABLE_COLUMNS["2.A.2"], strict=True))
-    rows, tail = _rows(region, cols)
+    t = out.table(dotted)
+    types = {c.key: c.type for c in t.columns}
+    keys = tuple(types)
+    rows, tail = _rows(region, out.labels(t))
     parsed: list[dict[str, Any]] = []
     extra: list[str] = []
     for i, row in enumerate(rows, 1):
         item: dict[str, Any] = {}
         for key in keys:
             lines = [ln for ln in row[key].lines if ln.strip()] if key in row else []
-            if key != "procurement" and len(lines) > 1:
+            if types[key] in ("count", "yesno") and len(lines) > 1:
                 # A count or Ja/Nei is one word on one line. What follows it is the next
                 # row's number, or (after the last row) the comment, when the PDF's text
                 # lost the blank line between them.
@@ -767,16 +845,16 @@ def _requirements(region: Region, out: Imported, dotted: str) -> None:
                 elif rest:
                     out.check(dotted, f"rad {i}: tekst etter svaret er utelatt.", " ".join(rest))
                 lines = lines[:1]
-            cell = one_line(_drop_number_tail(lines, key == "procurement"))
+            cell = one_line(_drop_number_tail(lines, key == keys[0]))
             if not cell:
                 continue
-            if key == "suppliers":
+            if types[key] == "count":
                 number = _number(cell)
                 if number is None:
                     out.check(dotted, f"rad {i}: antall leverandører kunne ikke leses.", cell)
                 else:
                     item[key] = number
-            elif key == "procurement":
+            elif types[key] != "yesno":
                 item[key] = cell
             else:
                 word = _yes_no(cell)
@@ -784,43 +862,40 @@ def _requirements(region: Region, out: Imported, dotted: str) -> None:
                     out.check(dotted, f"rad {i}: «{cell}» er verken Ja eller Nei.", cell)
                 else:
                     item[key] = word
-        if "procurement" not in item:
+        if keys[0] not in item:
             if item:
-                out.check(dotted, f"rad {i} har ingen type anskaffelse; den er utelatt.")
+                out.check(dotted, f"rad {i} har ingen {out.labels(t)[0][1]}; den er utelatt.")
             continue
         parsed.append(item)
-    value: dict[str, Any] = {"rows": parsed}
     comment = markdown(extra, region.width) if extra else ""
-    comment = "\n\n".join(t for t in (comment, tail.text() if tail else "") if t)
-    if comment:
-        value["comment"] = comment
+    comment = "\n\n".join(x for x in (comment, tail.text() if tail else "") if x)
     if parsed or comment:
-        _put(out, dotted, value)
+        _put_table(out, dotted, t, parsed, comment)
 
 
-def _theme_of(piece: str) -> str | None:
-    for theme in fv.KNOWN_THEMES:
+def _theme_of(piece: str, themes: tuple[str, ...]) -> str | None:
+    for theme in themes:
         if piece.strip().casefold() == theme.casefold():
             return theme
     return None
 
 
-def _split_line(line: str) -> list[tuple[str, str]]:
+def _split_line(line: str, themes: tuple[str, ...]) -> list[tuple[str, str]]:
     """A line of the flattened 2.A.3 table as pieces: ("theme", t) or ("text", s)."""
     line = line.strip()
     if not line:
         return []
-    whole = _theme_of(line)
+    whole = _theme_of(line, themes)
     if whole:
         return [("theme", whole)]
     if len(line) > _MAX_CELL_LINE:  # a sentence of the comment, not a cell
         return [("text", line)]
-    for theme in sorted(fv.KNOWN_THEMES, key=len, reverse=True):
+    for theme in sorted(themes, key=len, reverse=True):
         if line.casefold().endswith(" " + theme.casefold()):
             return [("text-before", line[: -len(theme)].strip()), ("theme", theme)]
         if line.casefold().startswith(theme.casefold() + " "):
             rest = line[len(theme) :].strip()
-            more = _theme_of(rest)
+            more = _theme_of(rest, themes)
             return [("theme", theme), ("theme", more) if more else ("text-after", rest)]
     return [("text", line)]
 
@@ -831,14 +906,17 @@ _MAX_CELL_LINE = 80
 
 def _risks(region: Region, out: Imported, dotted: str) -> None:
     doc = region.doc
-    header = doc.find(" ".join(fv.TABLE_COLUMNS["2.A.3"]), region.a, region.b, whole=False)
+    t = out.table(dotted)
+    name_c, themes_c, geo_c = _roles(t)
+    themes = fv.themes(out.e)
+    header = doc.find(" ".join(_headers(out, t)), region.a, region.b, whole=False)
     start = header[1] if header else region.a
     lines = doc.span(start, region.b)
     width = doc.width_of(start, region.b)
     # Each line becomes pieces; a blank line is a paragraph break.
     pieces: list[tuple[str, str]] = []
     for line in lines:
-        pieces.extend(_split_line(line) or [("blank", "")])
+        pieces.extend(_split_line(line, themes) or [("blank", "")])
     runs: list[tuple[int, int]] = []  # [start, end) of each run of themes
     i = 0
     while i < len(pieces):
@@ -854,7 +932,7 @@ def _risks(region: Region, out: Imported, dotted: str) -> None:
         text = markdown(lines, width)
         if text:
             out.check(dotted, "tabellen kunne ikke leses; teksten står som kommentar.", text)
-            _put(out, dotted, {"risks": [], "comment": text})
+            _put_table(out, dotted, t, [], text)
         return
     risks: list[dict[str, Any]] = []
     gaps = [pieces[: runs[0][0]]]
@@ -901,18 +979,17 @@ def _risks(region: Region, out: Imported, dotted: str) -> None:
                 paras = paras[1:]
             comment_lines = [x for p in paras for x in [*p, ""]]
     for k, (a, b) in enumerate(runs):
-        risk: dict[str, Any] = {"name": names[k], "themes": [t for _, t in pieces[a:b]]}
-        if geos[k]:
-            risk["geography"] = geos[k]
-        if not risk["name"]:
+        risk: dict[str, Any] = {
+            name_c.key: names[k],
+            themes_c.key: [x for _, x in pieces[a:b]],
+        }
+        if geos[k] and geo_c is not None:
+            risk[geo_c.key] = geos[k]
+        if not risk[name_c.key]:
             out.check(dotted, f"risiko {k + 1} har ikke noe navn i teksten.")
-            risk["name"] = f"Risiko {k + 1}"
+            risk[name_c.key] = f"Risiko {k + 1}"
         risks.append(risk)
-    value: dict[str, Any] = {"risks": risks}
-    comment = markdown(comment_lines, width)
-    if comment:
-        value["comment"] = comment
-    _put(out, dotted, value)
+    _put_table(out, dotted, t, risks, markdown(comment_lines, width))
 
 
 def _geo(gap: list[tuple[str, str]]) -> tuple[str | None, list[tuple[str, str]]]:
@@ -938,8 +1015,18 @@ def _short(para: list[str]) -> bool:
 
 def _cards(region: Region, out: Imported, dotted: str) -> None:
     doc = region.doc
-    keys = list(fv.CARD_FIELDS)
-    labels = [(k, fv.CARD_FIELDS[k]) for k in keys]
+    t = out.table(dotted)
+    match = t.match_field or t.columns[0].key
+    # ehnreport prints a short name above a label two fields share («Tiltak»); the
+    # portal prints the label alone.
+    labels: list[tuple[str, str | list[str]]] = []
+    for c in t.columns:
+        if c.key == match:
+            continue
+        label = fv.column_label(out.e, c)
+        short = fv.text(out.e, c.short)
+        labels.append((c.key, [f"{short} {label}", label] if short else label))
+    keys = [k for k, _ in labels]
     first = labels[0][1]
     starts: list[Pos] = []
     cursor = region.a
@@ -949,9 +1036,7 @@ def _cards(region: Region, out: Imported, dotted: str) -> None:
             break
         starts.append(hit[0])
         cursor = hit[1]
-    risks = [
-        r["name"] for r in out.data.get("steps", {}).get("step2", {}).get("a3", {}).get("risks", [])
-    ]
+    risks = _matched_names(out, t)
     cards: list[dict[str, Any]] = []
     title_start = region.a
     for i, at in enumerate(starts):
@@ -962,7 +1047,7 @@ def _cards(region: Region, out: Imported, dotted: str) -> None:
             ln for ln in doc.span(title_start, at) if ln.strip() and not _CARD_KICKER.match(ln)
         ]
         title = one_line(title_lines)
-        card: dict[str, Any] = {"risk": title}
+        card: dict[str, Any] = {match: title}
         last_key = keys[-1]
         next_title = stop
         if last_key in parts and i + 1 < len(starts):
@@ -976,11 +1061,11 @@ def _cards(region: Region, out: Imported, dotted: str) -> None:
                 card[key] = text
         matched = _match_risk(title, risks)
         if matched is not None:
-            card["risk"] = matched
+            card[match] = matched
         elif risks:
-            out.check(dotted, f"kort {i + 1}: «{title}» finnes ikke blant risikoene i 2.A.3.")
-        if not card["risk"]:
-            card["risk"] = risks[i] if i < len(risks) else f"Risiko {i + 1}"
+            out.check(dotted, f"kort {i + 1}: «{title}» finnes ikke blant radene kortene følger.")
+        if not card[match]:
+            card[match] = risks[i] if i < len(risks) else f"Risiko {i + 1}"
             out.check(dotted, f"kort {i + 1} har ikke noe navn i teksten.")
         cards.append(card)
         title_start = next_title
@@ -989,6 +1074,20 @@ def _cards(region: Region, out: Imported, dotted: str) -> None:
     elif not region.is_empty():
         text = region.text()
         out.check(dotted, "kortene kunne ikke leses; teksten står i neste spørsmål.", text)
+
+
+def _matched_names(out: Imported, t: FormTable) -> list[str]:
+    """The names of the rows the cards follow (the risks of 2.A.3), as read."""
+    if t.matches is None:
+        return []
+    value: Any = out.data
+    for key in out.e.path_of(t.matches):
+        value = value.get(key) if isinstance(value, dict) else None
+    followed = out.e.question(t.matches).table
+    if not isinstance(value, dict) or followed is None or followed.rows_key is None:
+        return []
+    column = t.match_column or followed.columns[0].key
+    return [r[column] for r in value.get(followed.rows_key) or [] if r.get(column)]
 
 
 def _title_start(last: Region, risks: list[str], index: int, doc: Doc) -> Pos:
@@ -1019,13 +1118,15 @@ def _counts(region: Region, out: Imported, dotted: str) -> None:
     if region.tables():
         _tagged_counts(region, out, dotted)
         return
+    t = out.table(dotted)
+    group, count, other, header = _count_roles(out, t)
     lines = [ln for ln in region.lines]
     counts: list[dict[str, Any]] = []
     text_lines: list[str] = []
     method: str | None = None
     pending: list[str] = []
     for ln in lines:
-        if squash(ln) == squash(" ".join(fv.COUNTS_HEADER)):
+        if squash(ln) == squash(" ".join(header)):
             continue
         m = _COUNT.match(ln)
         if m and _number(m.group("n")) is not None:
@@ -1035,9 +1136,7 @@ def _counts(region: Region, out: Imported, dotted: str) -> None:
             if method is None:
                 out.check(dotted, "et antall står uten metode foran seg.", ln)
                 method = "Uten metode"
-            counts.append(
-                {"method": method, "topic": m.group("topic"), "count": _number(m.group("n"))}
-            )
+            counts.append({group: method, other: m.group("topic"), count: _number(m.group("n"))})
             continue
         if ln.strip():
             pending.append(ln)
@@ -1047,47 +1146,47 @@ def _counts(region: Region, out: Imported, dotted: str) -> None:
                 pending = []
             method = None
     text_lines.extend(pending)
-    value: dict[str, Any] = {"counts": counts}
     text = markdown(text_lines, region.width)
-    if text:
-        value["text"] = text
     if counts or text:
-        _put(out, dotted, value)
+        _put_table(out, dotted, t, counts, text)
 
 
 def _deviations(region: Region, out: Imported, dotted: str) -> None:
-    keys = ("type", "where", "action", "status")
-    cols = list(zip(keys, fv.TABLE_COLUMNS["4.A.3"], strict=True))
-    rows, tail = _rows(region, cols)
+    t = out.table(dotted)
+    keys = tuple(c.key for c in t.columns)
+    rows, tail = _rows(region, out.labels(t))
     parsed: list[dict[str, Any]] = []
     for row in rows:
         item = {k: _cell(row[k]) for k in keys if k in row and _cell(row[k])}
         if item:
             parsed.append(item)
-    value: dict[str, Any] = {"rows": parsed}
     comment = tail.text() if tail is not None else ""
-    if comment:
-        value["comment"] = comment
     if parsed or comment:
-        _put(out, dotted, value)
+        _put_table(out, dotted, t, parsed, comment)
 
 
 _TABLES: dict[str, Callable[[Region, Imported, str], None]] = {
-    "2.A.2": _requirements,
-    "2.A.3": _risks,
-    "4.A.3": _deviations,
+    "requirements": _requirements,
+    "risks": _risks,
+    "deviations": _deviations,
 }
 _TAGGED: dict[str, Callable[[Region, Imported, str], None]] = {
-    "2.A.2": _tagged_requirements,
-    "2.A.3": _tagged_risks,
-    "4.A.3": _tagged_deviations,
+    "requirements": _tagged_requirements,
+    "risks": _tagged_risks,
+    "deviations": _tagged_deviations,
 }
-_CODES = {f"steps.{q.step}.{q.key}": q.code for q in fv.questions()}
+
+
+def _unknown_kind(region: Region, out: Imported, dotted: str) -> None:
+    """An answer of a kind the importer cannot read from a PDF: kept as a place to check."""
+    if not region.is_empty():
+        out.check(dotted, "svaret kunne ikke leses; skriv det inn.", one_line(region.lines))
+
 
 _QUESTIONS: dict[str, Callable[[Region, Imported, str], None]] = {
     "text": _text,
+    "line": _line,
     "url": _url,
     "table": _table,
     "cards": _cards,
-    "counts": _counts,
 }

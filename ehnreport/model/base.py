@@ -1,10 +1,8 @@
-"""The strict base model and the field helpers every part of the form uses."""
+"""The strict base model and the shared value types every edition's models use."""
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-
-from ..form import LABELS, QUESTIONS
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 
 class Strict(BaseModel):
@@ -68,39 +66,37 @@ def _url(value: str) -> str:
     return value
 
 
+def _yes_no(v: object) -> object:
+    """«Ja»/«Nei» in any letter case, or true/false, as a boolean."""
+    if isinstance(v, str):
+        word = v.strip().casefold()
+        if word == "ja":
+            return True
+        if word == "nei":
+            return False
+    return v
+
+
 # Every answer is Markdown text; an empty answer is allowed and printed as EHN prints it.
 Text = str
 Email = Annotated[str, AfterValidator(_email)]
 Url = Annotated[str, AfterValidator(_url)]
 Count = Annotated[int, Field(strict=True, ge=0)]
+# The schema says what the validator accepts, so editors do not flag «Ja» and «Nei».
+YesNo = Annotated[
+    bool,
+    Field(strict=True),
+    BeforeValidator(_yes_no),
+    WithJsonSchema({"enum": ["Ja", "Nei", "ja", "nei", "JA", "NEI", True, False]}),
+]
 
-# How many rows, goals, risks and cards one report may hold. Far above any real
-# report (NTNU has 3 goals, 4 risks, 1 table row), they keep a build of a hostile or
+# How many rows, goals, risks and cards one report may hold, as the bundled edition
+# sets them (each table's max_rows, each list's max_items). Far above any real report
+# (NTNU has 3 goals, 4 risks, 1 table row), they keep a build of a hostile or
 # generated file to seconds and a few hundred MiB (see SECURITY.md).
 MAX_ROWS = 200  # table rows, follow-up counts
 MAX_ITEMS = 50  # goals, prioritised risks and their 3.A.1 cards (each card is a page)
 MAX_THEMES = 30  # themes of one risk
-
-
-def question(code: str, **kw: Any) -> Any:
-    """A field for one question of the form, titled and documented from `form.QUESTIONS`."""
-    q = QUESTIONS[code]
-    if "default_factory" not in kw:
-        kw["default"] = None
-    return Field(
-        title=f"{q.code} {q.label}",
-        description=q.help,
-        json_schema_extra={"x-code": q.code},
-        **kw,
-    )
-
-
-def labelled(key: str, *, required: bool = False, **kw: Any) -> Any:
-    """A field outside the six steps, titled and documented from `form.LABELS`."""
-    lab = LABELS[key]
-    if not required and "default_factory" not in kw:
-        kw.setdefault("default", None)
-    return Field(title=lab.label, description=lab.help, **kw)
 
 
 def is_answered(value: Any) -> bool:

@@ -1,0 +1,169 @@
+"""Reading an edition's data into the spec's records, checking every field on the way.
+
+The check is strict in the way a report's is: unknown keys, missing keys, values of
+the wrong type and texts missing a language are mistakes, each reported at its own
+line and column with a Norwegian message; rules.py adds duplicate ids and keys and
+references to questions or columns that do not exist. The prepared copies of the
+bundled editions are read by the same code, with the types checked only.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from ..errors import Diagnostic
+from .spec import Edition
+
+Path_ = tuple[str | int, ...]
+_MAX_ERRORS = 50
+
+
+class EditionError(Exception):
+    """An edition file with mistakes; carries one diagnostic per mistake."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("; ".join(d.message for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+class _Reader:
+    def __init__(self, loaded: Any, file: str, languages: tuple[str, ...]) -> None:
+        self.languages = languages
+        self.loaded = loaded
+        self.file = file
+        self.problems: list[Diagnostic] = []
+
+    def fail(self, path: Path_, message: str, *, key: bool = False) -> None:
+        if len(self.problems) >= _MAX_ERRORS:
+            return
+        line, col = self.loaded.where(path, key=key) if self.loaded is not None else (1, 1)
+        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path)
+        self.problems.append(
+            Diagnostic(
+                line, col, "error", "form-spec", where.replace(".[", "["), message, self.file
+            )
+        )
+
+    def read(self, tp: Any, value: Any, path: Path_) -> Any:
+        origin = typing.get_origin(tp)
+        if isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields"):
+            return self.record(tp, value, path)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            return None if value is None else self.read(args[0], value, path)
+        if origin is typing.Literal:
+            choices = typing.get_args(tp)
+            if value not in choices:
+                self.fail(
+                    path, f"«{value}» er ikke tillatt her. Tillatt: {', '.join(map(str, choices))}."
+                )
+            return value
+        if origin is tuple:
+            if not isinstance(value, list):
+                self.fail(path, "her skal det stå en liste.")
+                return ()
+            item = typing.get_args(tp)[0]
+            return tuple(self.read(item, v, (*path, i)) for i, v in enumerate(value))
+        if origin is dict:
+            if not isinstance(value, dict):
+                self.fail(path, "her skal det stå en gruppe med nøkler (språkkode: tekst).")
+                return {}
+            # Every map in the spec is a text (or word list) per language.
+            self.languages_of(value, path)
+            item = typing.get_args(tp)[1]
+            return {str(k): self.read(item, v, (*path, k)) for k, v in value.items()}
+        if tp is Any:
+            return value
+        if tp is bool:
+            if not isinstance(value, bool):
+                self.fail(path, "her skal det stå true eller false.")
+            return value
+        if tp is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.fail(path, "her skal det stå et helt tall.")
+            return value
+        if tp is str:
+            if not isinstance(value, str) or not value.strip():
+                self.fail(path, "her skal det stå en tekst.")
+            return value
+        raise TypeError(tp)  # pragma: no cover - a type the spec does not use
+
+    def languages_of(self, value: dict[Any, Any], path: Path_) -> None:
+        missing = [lang for lang in self.languages if lang not in value]
+        if missing:
+            self.fail(path, f"teksten mangler språket {', '.join(missing)}.")
+        for key in value:
+            if key not in self.languages:
+                self.fail(
+                    (*path, key),
+                    f"«{key}» er ikke blant utgavens språk ({', '.join(self.languages)}); "
+                    "legg språket til i languages: først.",
+                    key=True,
+                )
+
+    def record(self, cls: type[Any], value: Any, path: Path_) -> Any:
+        if not isinstance(value, dict):
+            self.fail(path, f"her skal det stå en gruppe med nøkler ({cls.__name__}).")
+            return None
+        fields = _fields(cls)
+        kwargs: dict[str, Any] = {}
+        for key, item in value.items():
+            if key not in fields:
+                from ..diagnostics import did_you_mean
+
+                self.fail(
+                    (*path, key),
+                    f"ukjent nøkkel «{key}».{did_you_mean(str(key), list(fields))} "
+                    f"Tillatte nøkler her: {', '.join(fields)}.",
+                    key=True,
+                )
+                continue
+            kwargs[key] = self.read(fields[key][0], item, (*path, key))
+        for key, (_, required) in fields.items():
+            if required and key not in value:
+                self.fail(path, f"«{key}» mangler.", key=True)
+        if any(required and key not in kwargs for key, (_, required) in fields.items()):
+            return None
+        try:
+            return cls(**kwargs)
+        except TypeError:  # a field read as None after a reported mistake
+            return None
+
+
+def _fields(cls: type[Any]) -> dict[str, tuple[Any, bool]]:
+    """Each field of a spec record: its type and whether it must be written."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = _read_fields(cls)
+    return found
+
+
+_FIELDS: dict[type[Any], dict[str, tuple[Any, bool]]] = {}
+
+
+def _read_fields(cls: type[Any]) -> dict[str, tuple[Any, bool]]:
+    defaults = cls._field_defaults
+    return {name: (tp, name not in defaults) for name, tp in cls.__annotations__.items()}
+
+
+def edition_from_data(
+    data: Any, *, loaded: Any = None, file: str = "", rules: bool = True
+) -> Edition:
+    """The edition in `data`; raises EditionError listing every mistake in it.
+
+    `rules=False` checks the types only, not ids, keys and references: for the
+    prepared copies of the bundled editions, whose form.yaml a test checks in full.
+    """
+    langs = data.get("languages") if isinstance(data, dict) else None
+    languages = tuple(x for x in langs if isinstance(x, str)) if isinstance(langs, list) else ()
+    reader = _Reader(loaded, file, languages)
+    edition = reader.read(Edition, data, ())
+    if rules and edition is not None and not reader.problems:
+        from .rules import check_rules
+
+        check_rules(reader, edition)
+    if reader.problems or edition is None:
+        raise EditionError(reader.problems)
+    return typing.cast(Edition, edition)

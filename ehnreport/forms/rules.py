@@ -1,0 +1,200 @@
+"""The rules of an edition that its types alone do not say: languages, ids, keys, references.
+
+Checked for every edition file read from form.yaml (a --forms folder, and the
+bundled ones in the tests); the prepared copies of bundled editions skip them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from . import spec
+from .check import Path_, _Reader
+from .spec import Edition, Question, Table
+
+_KEY = re.compile(r"[a-z][a-z0-9_]*\Z")
+_ID = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
+_LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
+# Prose templates an edition may name: a plain file name, never a path.
+_TEMPLATE = re.compile(r"[a-z0-9_]+\.html\.j2\Z")
+
+
+_MODEL = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
+# Names a model field cannot have: pydantic's own attributes.
+_RESERVED = frozenset(dir(BaseModel))
+
+
+def check_rules(reader: _Reader, edition: Edition) -> None:
+    """Add every rule broken in `edition` to the reader's problems."""
+    _Rules(reader, edition).check()
+
+
+def prose_templates(edition_id: str) -> set[str]:
+    """The prose templates an edition may name: those in its folder if it is bundled,
+    else the default edition's (an edition added with --forms brings no templates)."""
+    from . import DEFAULT, EDITIONS, bundled_folder
+
+    folder = bundled_folder(edition_id if edition_id in EDITIONS else DEFAULT)
+    return {p.name for p in folder.glob("*.html.j2")}
+
+
+class _Rules:
+    """What the types alone do not say: languages, unique ids and keys, references."""
+
+    def __init__(self, reader: _Reader, edition: Edition) -> None:
+        self.r = reader
+        self.e = edition
+        self.prose = prose_templates(edition.id)
+
+    def template(self, name: str | None, path: Path_, example: str) -> None:
+        if name is None:
+            return
+        if not _TEMPLATE.match(name):
+            self.r.fail(path, f"her står navnet på en tekstmal, som {example}.")
+        elif name not in self.prose:
+            self.r.fail(
+                path,
+                f"fant ikke tekstmalen «{name}». Tekstmalene som kan brukes: "
+                f"{', '.join(sorted(self.prose))}.",
+            )
+
+    def check(self) -> None:
+        e = self.e
+        if e.format != spec.FORMAT:
+            self.r.fail(
+                ("format",), f"formatet er {e.format}; denne versjonen leser format {spec.FORMAT}."
+            )
+        if not _ID.match(e.id):
+            self.r.fail(
+                ("id",), "id skrives med små bokstaver, tall og bindestrek: ehn-public-2025."
+            )
+        if not e.languages:
+            self.r.fail(("languages",), "utgaven må ha minst ett språk, for eksempel [nb].")
+        for i, lang in enumerate(e.languages):
+            if not _LANGUAGE.match(lang):
+                self.r.fail(("languages", i), f"«{lang}» er ikke en språkkode som nb, nn eller en.")
+        ids: dict[str, Path_] = {}
+        codes: dict[str, Path_] = {}
+        parts = [("parts_before", i, p) for i, p in enumerate(e.parts_before)]
+        parts += [("parts_after", i, p) for i, p in enumerate(e.parts_after)]
+        part_keys = {"steps"}
+        for where, i, part in parts:
+            self.unique_key(part_keys, part.key, (where, i, "key"))
+            keys: set[str] = set()
+            for j, q in enumerate(part.questions):
+                self.question(q, (where, i, "questions", j), keys, ids, codes)
+        step_keys: set[str] = set()
+        for i, step in enumerate(e.steps):
+            self.unique_key(step_keys, step.key, ("steps", i, "key"))
+            if step.number != i + 1:
+                self.r.fail(
+                    ("steps", i, "number"), f"trinn nummer {i + 1} skal ha number: {i + 1}."
+                )
+            self.template(step.intro, ("steps", i, "intro"), "step1_intro.html.j2")
+            keys = set()
+            for j, section in enumerate(step.sections):
+                for k, q in enumerate(section.questions):
+                    self.question(q, ("steps", i, "sections", j, "questions", k), keys, ids, codes)
+        self.models(ids)
+        for _, q in e.questions():
+            if q.table is not None and q.table.matches is not None:
+                self.matches(q.table, ids[q.id])
+
+    def models(self, ids: dict[str, Path_]) -> None:
+        """Model names (the JSON Schema's $defs) are class-like and used once each."""
+        e = self.e
+        names: list[tuple[str, Path_]] = [
+            (e.model, ("model",)),
+            (e.steps_model, ("steps_model",)),
+        ]
+        for group, parts in (("parts_before", e.parts_before), ("parts_after", e.parts_after)):
+            names += [(p.model, (group, i, "model")) for i, p in enumerate(parts)]
+        names += [(s.model, ("steps", i, "model")) for i, s in enumerate(e.steps)]
+        for _, q in e.questions():
+            t = q.table
+            if t is None or q.id not in ids:
+                continue
+            path = ids[q.id]
+            if q.kind == "table":  # the answer and its rows are both models
+                names.append((t.model, (*path, "table", "model")))
+            names.append((t.row_model, (*path, "table", "row_model")))
+        seen: set[str] = set()
+        for name, at in names:
+            if not _MODEL.match(name):
+                self.r.fail(at, f"«{name}» skrives som et navn med stor forbokstav: Risks.")
+            elif name in seen:
+                self.r.fail(at, f"modellnavnet «{name}» er brukt før; gi den et eget navn.")
+            seen.add(name)
+
+    def unique_key(self, seen: set[str], key: str, path: Path_) -> None:
+        if not _KEY.match(key):
+            self.r.fail(
+                path, f"nøkkelen «{key}» skrives med små bokstaver, tall og _ (a1, key_info)."
+            )
+        elif key.startswith("model_") or key in _RESERVED:
+            self.r.fail(path, f"«{key}» kan ikke være en nøkkel: navnet er reservert i modellene.")
+        elif key in seen:
+            self.r.fail(path, f"nøkkelen «{key}» er brukt før på samme nivå.")
+        seen.add(key)
+
+    def question(
+        self,
+        q: Question,
+        path: Path_,
+        keys: set[str],
+        ids: dict[str, Path_],
+        codes: dict[str, Path_],
+    ) -> None:
+        self.unique_key(keys, q.key, (*path, "key"))
+        if not _ID.match(q.id):
+            self.r.fail((*path, "id"), "id skrives med små bokstaver, tall, punktum og bindestrek.")
+        elif q.id in ids:
+            self.r.fail((*path, "id"), f"id «{q.id}» er brukt før; hvert spørsmål har sin egen id.")
+        ids[q.id] = path
+        if q.code:
+            if q.code in codes:
+                self.r.fail((*path, "code"), f"koden {q.code} er brukt før.")
+            codes[q.code] = path
+        self.template(q.note, (*path, "note"), "step2_priority.html.j2")
+        needs_table = q.kind in ("table", "cards", "goals")
+        if needs_table and q.table is None:
+            self.r.fail(path, f"et spørsmål av typen {q.kind} må ha table: med kolonnene.")
+        if not needs_table and q.table is not None:
+            self.r.fail(
+                (*path, "table"), f"et spørsmål av typen {q.kind} har ingen tabell.", key=True
+            )
+        if q.table is not None:
+            self.table(q, q.table, (*path, "table"))
+
+    def table(self, q: Question, t: Table, path: Path_) -> None:
+        seen: set[str] = set()
+        for i, c in enumerate(t.columns):
+            self.unique_key(seen, c.key, (*path, "columns", i, "key"))
+            if c.vocabulary is not None and c.vocabulary != "themes":
+                self.r.fail((*path, "columns", i, "vocabulary"), "den eneste ordlisten er themes.")
+        if not t.columns:
+            self.r.fail((*path, "columns"), "tabellen må ha minst én kolonne.")
+        if q.kind == "table" and (t.rows_key is None or t.rows_label is None):
+            self.r.fail(path, "en tabell må ha rows_key og rows_label.")
+        if q.kind == "table" and t.comment_key is not None and t.comment_label is None:
+            self.r.fail(path, "comment_key må ha comment_label.")
+        if t.layout == "grouped" and t.group_by not in seen:
+            self.r.fail((*path, "group_by"), "group_by må være en av tabellens kolonner.")
+        if q.kind == "cards" and (t.matches is None or t.match_field not in seen):
+            self.r.fail(path, "kort må ha matches (id-en til tabellen de følger) og match_field.")
+        if t.max_rows < 1:
+            self.r.fail((*path, "max_rows"), "max_rows må være minst 1.")
+
+    def matches(self, t: Table, path: Path_) -> None:
+        try:
+            target = self.e.question(t.matches or "")
+        except KeyError:
+            self.r.fail((*path, "table", "matches"), f"fant ikke spørsmålet med id «{t.matches}».")
+            return
+        if target.table is None or t.match_column not in {c.key for c in target.table.columns}:
+            self.r.fail(
+                (*path, "table", "match_column"),
+                f"«{t.match_column}» er ikke en kolonne i tabellen «{t.matches}».",
+            )

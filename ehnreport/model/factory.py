@@ -1,0 +1,321 @@
+"""The Pydantic models of an edition, built from its data: one factory, cached per edition.
+
+Each question's kind decides its type through HANDLERS, and each table column's type
+through COLUMN_HANDLERS; a test checks that every kind and column type the spec allows
+has one. Titles and descriptions come from the edition's texts in its first language,
+so the JSON Schema and the editor's hover help say what the printed form says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, WithJsonSchema, create_model
+
+from ..forms import Column, Edition, Part, Question, Step, Table, known_editions
+from .base import Count, Email, Strict, Text, Url, YesNo
+
+_HEX = re.compile(r"#[0-9a-fA-F]{6}\Z")
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_on_white(hex_colour: str) -> float:
+    """WCAG 2.1 contrast ratio of a colour against white."""
+    return 1.05 / (_luminance(hex_colour) + 0.05)
+
+
+def _plausible_year(v: int) -> int:
+    if not 2000 <= v <= 2100:
+        raise ValueError(
+            f"{v} er ikke et mulig rapporteringsår. Skriv året med fire sifre, som 2024."
+        )
+    return v
+
+
+def _accent(v: str) -> str:
+    if not _HEX.match(v):
+        raise ValueError(
+            f'«{v}» er ikke en farge på formen "#RRGGBB", for eksempel "#00509e" '
+            "(husk anførselstegnene: # starter ellers en kommentar)."
+        )
+    ratio = contrast_on_white(v)
+    if ratio < 4.5:
+        raise ValueError(
+            f"fargen {v} har kontrast {ratio:.1f}:1 mot hvitt; universell utforming krever "
+            "minst 4.5:1. Velg en mørkere farge."
+        )
+    return v.lower()
+
+
+def _known_edition(v: object) -> object:
+    """An edition id that neither ehnreport nor --forms knows, named with the known ones."""
+    known = known_editions()
+    if isinstance(v, str) and v not in known:
+        from ..diagnostics import did_you_mean
+
+        raise ValueError(
+            f"ukjent skjemautgave «{v}».{did_you_mean(v, known)} Kjente utgaver: "
+            f"{', '.join(known)}. En utgave som ikke følger med ehnreport, legges til med "
+            "--forms MAPPE."
+        )
+    return v
+
+
+def _literal(values: tuple[str, ...]) -> Any:
+    """Literal[...] of values known only when the edition is read."""
+    return Literal.__getitem__(values)
+
+
+Year = Annotated[int, Field(strict=True), AfterValidator(_plausible_year)]
+Colour = Annotated[str, AfterValidator(_accent)]
+
+
+def _status_type(edition: Edition, language: str) -> Any:
+    """Goal status words: any letter case is accepted, the printed word is stored."""
+    words = [w for v in edition.goal_statuses for w in v.words.get(language, ())]
+    printed = {
+        w.casefold(): v.words[language][0] for v in edition.goal_statuses for w in v.words[language]
+    }
+
+    def status_word(v: object) -> object:
+        if isinstance(v, str):
+            return printed.get(v.strip().casefold(), v)
+        return v
+
+    shown = [v.words[language][0] for v in edition.goal_statuses]
+    return Annotated[
+        _literal(tuple(shown)),
+        BeforeValidator(status_word),
+        # The schema lists the words as written and in lower case, both of which are accepted.
+        WithJsonSchema({"enum": [*words, *(w.lower() for w in words)]}),
+    ]
+
+
+class _Build:
+    """The models of one edition, built once."""
+
+    def __init__(self, edition: Edition) -> None:
+        self.e = edition
+        self.lang = edition.languages[0]
+
+    def t(self, texts: dict[str, str] | None) -> str:
+        return self.e.text(texts, self.lang)
+
+    # Question kinds: each returns (annotation, Field keyword arguments).
+    def scalar(self, tp: Any, q: Question) -> tuple[Any, dict[str, Any]]:
+        kw: dict[str, Any] = {}
+        if q.min_length is not None:
+            kw["min_length"] = q.min_length
+        if q.max_length is not None:
+            kw["max_length"] = q.max_length
+        if q.required:
+            return tp, kw
+        if q.default is not None:  # a default value: the key may be left out, not emptied
+            return tp, {**kw, "default": q.default}
+        return tp | None, {**kw, "default": None}
+
+    def text(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        return self.scalar(Text, q)
+
+    def url(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        return self.scalar(Url, q)
+
+    def email(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        return self.scalar(Email, q)
+
+    def count(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        return self.scalar(Count, q)
+
+    def year(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        return self.scalar(Year, q)
+
+    def edition(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        tp: Any = Annotated[_literal((self.e.id,)), BeforeValidator(_known_edition)]
+        return self.scalar(tp, q)
+
+    def language(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        return self.scalar(_literal(self.e.languages), q)
+
+    def colour(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        return self.scalar(Colour, q)
+
+    def date(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        return self.scalar(dt.date, q)
+
+    def file(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        return self.scalar(str, q)
+
+    def list(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        return list[Text], self.limit({"default_factory": list}, q.max_items)
+
+    def goals(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        assert q.table is not None
+        return list[self.row(q.table)], self.limit(  # type: ignore[misc]
+            {"default_factory": list}, q.max_items
+        )
+
+    def cards(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        assert q.table is not None
+        return list[self.row(q.table)], self.limit(  # type: ignore[misc]
+            {"default_factory": list}, q.table.max_rows
+        )
+
+    def table(self, q: Question) -> tuple[Any, dict[str, Any]]:
+        t = q.table
+        assert t is not None and t.rows_key is not None
+        fields: dict[str, Any] = {
+            t.rows_key: (
+                list[self.row(t)],  # type: ignore[misc]
+                Field(
+                    default_factory=list,
+                    max_length=t.max_rows,
+                    title=self.t(t.rows_label),
+                    description=self.t(t.rows_help),
+                ),
+            )
+        }
+        if t.comment_key is not None:
+            fields[t.comment_key] = (
+                Text | None,
+                Field(
+                    default=None, title=self.t(t.comment_label), description=self.t(t.comment_help)
+                ),
+            )
+        return self.model(t.model, t.doc, fields) | None, {"default": None}
+
+    @staticmethod
+    def limit(kw: dict[str, Any], n: int | None) -> dict[str, Any]:
+        return {**kw, "max_length": n} if n is not None else kw
+
+    def row(self, t: Table) -> type[BaseModel]:
+        fields = {c.key: self.column(c) for c in t.columns}
+        return self.model(t.row_model, t.row_doc, fields)
+
+    def column(self, c: Column) -> tuple[Any, Any]:
+        tp, kw = COLUMN_HANDLERS[c.type](self, c)
+        if not c.required and "default_factory" not in kw:
+            tp, kw = tp | None, {**kw, "default": None}
+        return tp, Field(title=self.t(c.label), description=self.t(c.help), **kw)
+
+    def model(self, name: str, doc: str, fields: dict[str, Any]) -> type[BaseModel]:
+        model: type[BaseModel] = create_model(name, __base__=Strict, __doc__=doc, **fields)
+        return model
+
+    def question(self, q: Question, in_step: bool) -> tuple[Any, Any]:
+        tp, kw = HANDLERS[q.kind](self, q)
+        label = self.t(q.label)
+        if in_step:
+            return tp, Field(
+                title=f"{q.code} {label}",
+                description=self.t(q.help),
+                json_schema_extra={"x-code": q.code},
+                **kw,
+            )
+        return tp, Field(title=label, description=self.t(q.help), **kw)
+
+    def part(self, p: Part) -> tuple[Any, Any]:
+        fields = {q.key: self.question(q, in_step=False) for q in p.questions}
+        model = self.model(p.model, p.doc, fields)
+        kw: dict[str, Any] = {"title": self.t(p.title)}
+        if p.description:
+            kw["description"] = self.t(p.description)
+        if not p.required:
+            kw["default_factory"] = model
+        return model, Field(**kw)
+
+    def step(self, s: Step) -> tuple[Any, Any]:
+        fields = {q.key: self.question(q, in_step=True) for q in s.questions}
+        model = self.model(s.model, s.doc, fields)
+        return model, Field(default_factory=model, title=f"Trinn {s.number}: {self.t(s.title)}")
+
+    def report(self) -> type[BaseModel]:
+        e = self.e
+        steps = self.model(e.steps_model, e.steps_doc, {s.key: self.step(s) for s in e.steps})
+        fields: dict[str, Any] = {p.key: self.part(p) for p in e.parts_before}
+        fields["steps"] = (steps, Field(default_factory=steps, title=self.t(e.steps_title)))
+        fields.update({p.key: self.part(p) for p in e.parts_after})
+        # The schema's title is the root's config; create_model takes a config or a base,
+        # not both, so the title comes in through a small base of its own.
+        model: type[BaseModel] = create_model(
+            e.model, __base__=_root_base(e.schema_title), __doc__=e.doc, **fields
+        )
+        return model
+
+
+def _root_base(title: str) -> type[Strict]:
+    class Root(Strict):
+        model_config = Strict.model_config | {"title": title}
+
+    return Root
+
+
+# The type of each question kind and each column type. A test checks both are complete.
+HANDLERS: dict[str, Callable[[_Build, Question], tuple[Any, dict[str, Any]]]] = {
+    "text": _Build.text,
+    "line": _Build.text,
+    "url": _Build.url,
+    "email": _Build.email,
+    "count": _Build.count,
+    "year": _Build.year,
+    "edition": _Build.edition,
+    "language": _Build.language,
+    "colour": _Build.colour,
+    "date": _Build.date,
+    "file": _Build.file,
+    "list": _Build.list,
+    "goals": _Build.goals,
+    "table": _Build.table,
+    "cards": _Build.cards,
+}
+
+
+def _text_column(b: _Build, c: Column) -> tuple[Any, dict[str, Any]]:
+    return Text, {}
+
+
+def _count_column(b: _Build, c: Column) -> tuple[Any, dict[str, Any]]:
+    return Count, {}
+
+
+def _yes_no_column(b: _Build, c: Column) -> tuple[Any, dict[str, Any]]:
+    return YesNo, {}
+
+
+def _list_column(b: _Build, c: Column) -> tuple[Any, dict[str, Any]]:
+    return list[Text], _Build.limit({"default_factory": list}, c.max_items)
+
+
+def _status_column(b: _Build, c: Column) -> tuple[Any, dict[str, Any]]:
+    return _status_type(b.e, b.lang), {}
+
+
+COLUMN_HANDLERS: dict[str, Callable[[_Build, Column], tuple[Any, dict[str, Any]]]] = {
+    "text": _text_column,
+    "count": _count_column,
+    "yesno": _yes_no_column,
+    "list": _list_column,
+    "status": _status_column,
+}
+
+_built: dict[str, tuple[Edition, type[BaseModel]]] = {}
+
+
+def report_model(edition: Edition) -> type[BaseModel]:
+    """The report model of `edition`, built on first use and kept for the process."""
+    cached = _built.get(edition.id)
+    if cached is not None and cached[0] is edition:
+        return cached[1]
+    model = _Build(edition).report()
+    _built[edition.id] = (edition, model)
+    return model

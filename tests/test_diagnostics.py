@@ -1,0 +1,106 @@
+"""Validation errors as sentences: number hints, long keys and the caps on suggestions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ehnreport import diagnostics
+from ehnreport.diagnostics import SUGGEST_MAX_CHOICES, SUGGEST_MAX_WORD, SUGGESTIONS, did_you_mean
+from ehnreport.validate import check_file
+
+from .conftest import DATA
+
+MINIMAL = (DATA / "reports" / "valid-minimal.yaml").read_text(encoding="utf-8")
+
+
+def errors(tmp_path: Path, old: str, new: str):
+    assert old in MINIMAL
+    path = tmp_path / "report.yaml"
+    path.write_text(MINIMAL.replace(old, new), encoding="utf-8")
+    return [d for d in check_file(path).diagnostics if d.severity == "error"]
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("1 180 000 000", "1180000000"),
+        ("1.180.000.000", "1180000000"),
+        ("1\u00a0200", "1200"),
+        ("1\u202f200", "1200"),
+        ('"8 731"', "8731"),
+    ],
+)
+def test_a_number_in_groups_is_hinted_with_the_users_own_digits(tmp_path, written, plain):
+    [d] = errors(tmp_path, "employees: 1200", f"employees: {written}")
+    assert (d.code, d.path) == ("wrong-type", "key_info.employees")
+    assert d.message.endswith(f" Skriv {plain}, uten mellomrom eller punktum.")
+
+
+@pytest.mark.parametrize("written", ["1.5", "12.34", "1.000.00", "tolv"])
+def test_a_decimal_or_a_word_gets_no_grouping_hint(tmp_path, written):
+    [d] = errors(tmp_path, "employees: 1200", f"employees: {written}")
+    assert d.code == "wrong-type" and "Skriv" not in d.message
+
+
+@pytest.mark.parametrize(("length", "shown"), [(100, "k" * 100 + "»"), (150, "k" * 99 + "…»")])
+def test_an_unknown_key_is_shown_in_full_up_to_100_characters(tmp_path, length, shown):
+    [d] = errors(tmp_path, "  short_name: EKS\n", f"  short_name: EKS\n  {'k' * length}: x\n")
+    assert d.code == "unknown-key"
+    assert f"ukjent nøkkel «{shown}" in d.message
+    assert "k" * 101 not in d.message
+
+
+def test_did_you_mean_is_not_tried_for_a_word_over_the_cap():
+    word = "a" * SUGGEST_MAX_WORD
+    assert did_you_mean(word, [word[:-1]]) == f" Mente du «{word[:-1]}»?"
+    assert did_you_mean(word + "a", [word]) == ""
+
+
+def test_did_you_mean_is_not_tried_among_more_choices_than_the_cap():
+    others = [f"x{i}" for i in range(SUGGEST_MAX_CHOICES - 1)]
+    assert did_you_mean("nane", ["name", *others]) == " Mente du «name»?"
+    assert did_you_mean("nane", ["name", *others, "x-more"]) == ""
+
+
+def test_at_most_so_many_suggestions_are_made_per_file(tmp_path):
+    letters = "abcdfghijklmopqrstuvwxyz"
+    keys = [f"nam{a}{b}" for a in letters for b in letters][: SUGGESTIONS + 20]
+    extra = "".join(f"  {k}: x\n" for k in keys)
+    found = errors(tmp_path, "  short_name: EKS\n", "  short_name: EKS\n" + extra)
+    assert len(found) == SUGGESTIONS + 20
+    assert sum("Mente du «name»?" in d.message for d in found) == SUGGESTIONS
+
+
+def test_the_caps_are_the_documented_sizes():
+    assert (diagnostics.SUGGEST_MAX_WORD, diagnostics.SUGGEST_MAX_CHOICES) == (100, 200)
+    assert diagnostics.SUGGESTIONS == 100
+
+
+def test_an_empty_required_value_read_as_a_comment_says_why(tmp_path):
+    [d] = errors(tmp_path, "short_name: EKS", "short_name: #1")
+    assert (d.code, d.path) == ("missing", "member.short_name")
+    assert d.message.endswith(
+        "er tom og må fylles ut. YAML leser alt fra # som en kommentar, så «#1» forsvinner. "
+        'Sett verdien i anførselstegn: `short_name: "#1"`.'
+    )
+
+
+@pytest.mark.parametrize(
+    ("block", "hinted"),
+    [
+        ("    a2: |\n    Vedtatt: i 2023.\n", True),
+        ("    a2: >-\n\n    Vedtatt: i 2023.\n", True),
+        ("    a2: |\n      Tekst.\n    Vedtatt: i 2023.\n", False),
+        ('    a2: ""\n    Vedtatt: i 2023.\n', False),
+        ("    a2:\n    Vedtatt: i 2023.\n", False),
+    ],
+)
+def test_an_unknown_key_after_an_empty_block_is_named_as_its_text(tmp_path, block, hinted):
+    old = "    a2: |\n      Vedtatt av kommunestyret i 2023.\n"
+    [d] = errors(tmp_path, old, block)
+    assert (d.code, d.path) == ("unknown-key", "steps.step1.Vedtatt")
+    sign = block.split(": ", 1)[1][0]
+    hint = f"Er linjen teksten under «a2: {sign}» på linje 14, må den ha mer innrykk enn «a2»."
+    assert d.message.endswith(hint) == hinted

@@ -1,0 +1,89 @@
+"""The YAML writer: what it writes, the loader reads back as exactly the same data."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ehnreport.forms import DEFAULT, bundled_folder
+from ehnreport.loader import load_text
+from ehnreport.yamlwriter import dump
+
+TRICKY = [
+    "",
+    " leading space",
+    "trailing space ",
+    "NO",
+    "yes",
+    "0150",
+    "12:30",
+    "1_000",
+    ".inf",
+    "~",
+    "null",
+    "true",
+    "- dash",
+    "# hash",
+    "a: b",
+    "a #b",
+    "ends:",
+    "«sitat»",
+    "two\nlines",
+    "two\nlines\n",
+    "two\nlines\n\n",
+    "\n starts with a break",
+    "tab\there",
+    "line sep\u2028",
+    "[flow]",
+    "{flow}",
+    "a, b",
+    "'single'",
+    '"double"',
+]
+
+
+def _round_trip(data: dict[str, Any]) -> Any:
+    return load_text(dump(data)).data
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tricky_texts_come_back(text: str) -> None:
+    data = {"key": text, "list": [text, text], "rows": [{"a": text, "b": [text]}]}
+    assert _round_trip(data) == data
+
+
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**17), max_value=10**17),
+    # The loader refuses control characters other than tab and line breaks in any form.
+    st.text(
+        st.characters(exclude_categories=("Cs",)).filter(lambda c: not _REFUSED.match(c)),
+        max_size=30,
+    ),
+)
+_keys = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(_keys, inner, min_size=1, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(_keys, _values, min_size=1, max_size=5))
+def test_any_data_comes_back(data: dict[str, Any]) -> None:
+    assert _round_trip(data) == data
+
+
+def test_the_edition_file_is_the_writers_output() -> None:
+    path = bundled_folder(DEFAULT) / "form.yaml"
+    text = path.read_text(encoding="utf-8")
+    body = "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("#"))
+    assert dump(load_text(text).data) == body
