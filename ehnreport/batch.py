@@ -267,11 +267,12 @@ def _check_and_build(item: BatchItem, options: BuildOptions) -> None:
         outcome = _build_report(result, options)
     except UserError as exc:  # BuildError (3), or whatever code the error carries
         extra = getattr(exc, "diagnostics", None) or []
-        item.diagnostics = sorted(item.diagnostics + list(extra))
+        item.diagnostics = sorted(dict.fromkeys(item.diagnostics + list(extra)))
         item.exit_code = exc.exit_code
         item.message = str(exc)
         return
-    item.diagnostics = sorted(item.diagnostics + list(outcome.diagnostics))
+    # Image warnings come from validate and again from rendering: each is shown once.
+    item.diagnostics = sorted(dict.fromkeys(item.diagnostics + list(outcome.diagnostics)))
     item.written = list(outcome.written)
 
 

@@ -111,6 +111,10 @@ def _render(
     # swallowed and the PDF comes back without the drawing. Stop here if one arrived.
     interrupt.check()
     diagnostics += [_refused(url, file) for url in dict.fromkeys(printed.refused)]
+    diagnostics += [
+        Diagnostic(1, 1, "warning", "image-refused", "", f"{p} Det er utelatt fra PDF-en.", file)
+        for p in dict.fromkeys(printed.too_costly)
+    ]
     if strict and diagnostics:
         raise _strict_failure(diagnostics)
     return page, printed.data, diagnostics

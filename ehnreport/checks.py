@@ -12,11 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import images
 from .diagnostics import SUGGESTIONS, did_you_mean
 from .errors import Diagnostic
 from .forms import Edition, Question
 from .loader import Loaded, Path_, format_path
 from .model import edition_of
+from .paths import inside
 
 
 class _Checks:
@@ -221,7 +223,7 @@ def local_file_problem(name: str, folder: Path) -> str | None:
         root = folder.resolve()
     except (OSError, RuntimeError, ValueError):
         return f"«{name}» kan ikke leses."
-    if target != root and root not in target.parents:
+    if target != root and not inside(target, root):
         return f"«{name}» ligger utenfor rapportens mappe; bare filer i mappen kan brukes."
     try:
         is_file = target.is_file()
@@ -229,4 +231,5 @@ def local_file_problem(name: str, folder: Path) -> str | None:
         is_file = False
     if not is_file:
         return f"fant ikke filen «{name}» i rapportens mappe."
-    return None
+    image = images.read(name, folder)  # the type and cost checks the build makes
+    return image if isinstance(image, str) else None

@@ -23,6 +23,7 @@ from .validate import CheckResult, check_file, printable
 if TYPE_CHECKING:
     from .batch import BatchItem
     from .build import BuildOptions
+    from .export import Skipped
 
 app = typer.Typer(
     name="ehnreport",
@@ -804,6 +805,119 @@ def forms_command(forms: FormsOption = None) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         typer.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+    json = "json"
+
+
+ReportsArgument = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Rapportfiler, eller mapper med rapporter (*.yaml og *.yml).", show_default=False
+    ),
+]
+
+
+def _print_skipped(skipped: Skipped) -> None:
+    """An invalid or unreadable report, on standard error: why it is left out."""
+    name = printable(str(skipped.path))
+    if skipped.message:
+        typer.echo(f"ehnreport: {printable(skipped.message)}", err=True)
+    for d in skipped.diagnostics:
+        typer.echo(d.format(), err=True)
+    if skipped.diagnostics:
+        errors = sum(d.is_error for d in skipped.diagnostics)
+        typer.echo(f"{name}: ugyldig: {errors} feil; rapporten er ikke tatt med.", err=True)
+
+
+@app.command("export")
+def export_command(
+    files: ReportsArgument,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="csv, jsonl eller json.", case_sensitive=False),
+    ] = ExportFormat.csv,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Skriv til denne filen i stedet for til skjermen."),
+    ] = None,
+    include_personal: Annotated[
+        bool,
+        typer.Option(
+            "--include-personal",
+            help="Ta med personopplysninger (kontaktpersoners navn og e-post). Standard: utelatt.",
+        ),
+    ] = False,
+    forms: FormsOption = None,
+) -> None:
+    """Skriv alle svarene i mange rapporter som data: én rad per svar (CSV, JSON Lines, JSON).
+
+    Ugyldige rapporter hoppes over med feilene sine på standard error; de gyldige
+    skrives likevel. Avslutningskoder: 0 alle tatt med, 1 minst én ugyldig rapport,
+    2 en rapportfil som ikke kan leses, 3 utdatafilen kan ikke skrives.
+    """
+    import io
+
+    from .batch import collect
+    from .export import export
+    from .output import atomic_file
+
+    _add_forms(forms)
+    paths = collect(files)
+    try:
+        if output is None:
+            summary = export(
+                paths, sys.stdout, fmt.value, personal=include_personal, on_skip=_print_skipped
+            )
+        else:
+            with atomic_file(output) as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                summary = export(
+                    paths, text, fmt.value, personal=include_personal, on_skip=_print_skipped
+                )
+                text.flush()
+                text.detach()
+    except UserError as exc:
+        raise _fail(exc) from None
+    typer.echo(
+        f"{summary.rows} rader fra {summary.reports} "
+        f"{'rapport' if summary.reports == 1 else 'rapporter'}"
+        + (f"; {len(summary.skipped)} hoppet over." if summary.skipped else "."),
+        err=True,
+    )
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command("overview")
+def overview_command(
+    files: ReportsArgument,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="HTML-filen som skal skrives.")
+    ] = Path("overview.html"),
+    forms: FormsOption = None,
+) -> None:
+    """Lag én HTML-side med en oversikt over mange rapporter: diagrammer med tabeller.
+
+    Avslutningskoder: 0 alle tatt med, 1 minst én ugyldig rapport (de gyldige er
+    med), 2 en rapportfil som ikke kan leses, 3 HTML-filen kan ikke skrives.
+    """
+    from .batch import collect
+    from .output import write_atomic
+    from .overview import gather, render_overview
+
+    _add_forms(forms)
+    ov = gather(collect(files))
+    for skipped in ov.skipped:
+        _print_skipped(skipped)
+    try:
+        write_atomic(output, render_overview(ov).encode("utf-8"))
+    except UserError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"skrev {printable(str(output))} ({len(ov.reports)} rapporter)", err=True)
+    raise typer.Exit(max((s.exit_code for s in ov.skipped), default=int(ExitCode.OK)))
 
 
 def main() -> None:

@@ -108,11 +108,15 @@ def format_path(path: Path_) -> str:
     return out
 
 
-def _size(n: int) -> str:
-    """A file size as a reader says it: «700 KiB», «3,2 MiB»."""
+def file_size(n: int) -> str:
+    """A file size as a reader says it: «700 KiB», «3,2 MiB».
+
+    Rounded up, so that a file one byte over a cap never reads as the cap itself.
+    """
     if n < 1024 * 1024:
-        return f"{-(-n // 1024)} KiB"  # rounded up: 512 KiB and 1 byte is not «512 KiB»
-    return f"{n / (1024 * 1024):.1f} MiB".replace(".", ",")
+        return f"{-(-n // 1024)} KiB"
+    tenths = -(-n * 10 // (1024 * 1024))
+    return f"{tenths // 10},{tenths % 10} MiB"
 
 
 def decode(raw: bytes, size: int | None = None) -> str:
@@ -126,7 +130,7 @@ def decode(raw: bytes, size: int | None = None) -> str:
         real = size if size is not None and size > MAX_BYTES else None
         if real is None and len(raw) > MAX_BYTES + 1:
             real = len(raw)
-        said = f"er {_size(real)}" if real is not None else f"er over {MAX_BYTES // 1024} KiB"
+        said = f"er {file_size(real)}" if real is not None else f"er over {MAX_BYTES // 1024} KiB"
         raise _fail(
             1,
             1,

@@ -11,10 +11,9 @@ network or on files outside the report's folder.
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -23,20 +22,25 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 
+from . import images
+from .content import answer_place, link_refusal, missing_alt
 from .errors import Diagnostic
 from .loader import Loaded, Path_, format_path
-
-LINK_PREFIXES = ("http://", "https://", "mailto:")  # anything else is shown as plain text
-MAX_IMAGE_BYTES = 10 * 1024 * 1024  # a logo or a chart; anything larger is a mistake
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 
 
 def _markdown_it() -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
-        {"html": False, "breaks": True, "linkify": False, "typographer": False},
-    ).enable("table")
+        {"html": False, "breaks": True, "linkify": True, "typographer": False},
+    ).enable(["table", "linkify"])
+    # Bare addresses become links only when written with http:// or https:// (or as an
+    # e-mail address): «etiskhandel.no» in a sentence stays text, and linkify's other
+    # schemes (ftp:, //) are off, so linkify never makes a link the rule would refuse.
+    linkify = md.linkify
+    assert linkify is not None  # linkify-it-py is a dependency
+    linkify.set({"fuzzy_link": False})
+    linkify.add("ftp:", None)
+    linkify.add("//", None)
     # markdown-it drops unsafe links silently; accept every target at parse time so
     # that our render rules see it, refuse it there and tell the author why.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -53,74 +57,28 @@ def _markdown_it() -> MarkdownIt:
 
 def sniff_image(data: bytes) -> str | None:
     """The mime type of an image from its first bytes, or None if not one we embed."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"<") and b"<svg" in head:
-        return "image/svg+xml"
-    return None
+    return images.sniff(data)
 
 
-def local_image(name: str, folder: Path) -> tuple[str | None, str | None]:
+def local_image(
+    name: str, folder: Path, budget: images.Budget | None = None
+) -> tuple[str | None, str | None]:
     """Embed the image file `name` from the report's `folder` as a data: URI.
 
     Returns (data URI, None), or (None, the reason in Norwegian) when the image is
     refused: a URL, an absolute path, a path with «..», a symbolic link that leads
-    out of the folder, a missing or unreadable file, a file too large or not an image.
+    out of the folder, a missing or unreadable file, a file too large, not an image,
+    an image that costs too much to print, or one past the report's `budget`.
     """
-    shown = name
-    name = name.strip()
-    if not name:
-        return None, "bildet mangler filnavn."
-    if "\x00" in name:
-        return None, f"«{shown!r}» inneholder et NUL-tegn og kan ikke være et filnavn."
-    if _SCHEME.match(name) and not _WINDOWS_DRIVE.match(name) or name.startswith("//"):
-        return None, (
-            f"«{shown}» er en adresse (URL), ikke et filnavn. Bare bilder som ligger i "
-            "rapportens mappe kan brukes; last ned bildet og legg det i mappen."
-        )
-    posix = name.replace("\\", "/")
-    if PurePosixPath(posix).is_absolute() or _WINDOWS_DRIVE.match(name):
-        return None, (
-            f"«{shown}» er en absolutt sti. Skriv filnavnet relativt til rapportens mappe, "
-            "for eksempel «bilder/figur.png»."
-        )
-    if ".." in PurePosixPath(posix).parts:
-        return None, f"«{shown}» peker ut av rapportens mappe (..); bare filer i mappen kan brukes."
-    try:
-        root = folder.resolve()
-        target = (root / posix).resolve()
-    except (OSError, RuntimeError, ValueError):
-        return None, f"«{shown}» kan ikke leses."
-    if target == root:
-        return None, f"«{shown}» er rapportens mappe, ikke en bildefil."
-    if not target.is_relative_to(root):
-        return None, (
-            f"«{shown}» er en snarvei (symbolsk lenke) til en fil utenfor rapportens mappe; "
-            "bare filer i mappen kan brukes."
-        )
-    try:
-        if not target.is_file():
-            return None, f"fant ikke bildefilen «{shown}» i rapportens mappe."
-        size = target.stat().st_size
-        if size > MAX_IMAGE_BYTES:
-            return None, (
-                f"bildet «{shown}» er {size // (1024 * 1024)} MiB; største tillatte størrelse er "
-                f"{MAX_IMAGE_BYTES // (1024 * 1024)} MiB."
-            )
-        data = target.read_bytes()
-    except (OSError, ValueError) as exc:
-        return None, f"«{shown}» kan ikke leses ({getattr(exc, 'strerror', None) or exc})."
-    mime = sniff_image(data)
-    if mime is None:
-        return None, f"«{shown}» er ikke et bilde i formatene PNG, JPEG, GIF, SVG eller WebP."
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", None
+    image = images.read(name, folder)
+    if isinstance(image, str):
+        return None, image
+    if budget is not None:
+        problem = budget.charge(image, name)
+        if problem:
+            return None, problem
+    data = base64.b64encode(image.data).decode("ascii")
+    return f"data:{image.info.mime};base64,{data}", None
 
 
 @dataclass
@@ -141,7 +99,8 @@ class MarkdownRenderer:
     loaded: Loaded | None = None
     file: str = ""
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    _images: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    budget: images.Budget = field(default_factory=images.Budget)
+    _images: dict[str, images.Image | str] = field(default_factory=dict)
     _lines: list[str] | None = None
 
     def block(self, text: str | None, path: Sequence[str | int], level: int = 4) -> Markup:
@@ -166,10 +125,20 @@ class MarkdownRenderer:
         return Markup(html)
 
     def image(self, name: str) -> tuple[str | None, str | None]:
-        """`local_image` for this report's folder, read once per file."""
+        """An image of this report's folder as a data: URI (see `local_image`).
+
+        Each file is read once; each time it is shown counts against the report's budget.
+        """
         if name not in self._images:
-            self._images[name] = local_image(name, self.folder)
-        return self._images[name]
+            self._images[name] = images.read(name, self.folder)
+        image = self._images[name]
+        if isinstance(image, str):
+            return None, image
+        problem = self.budget.charge(image, name)
+        if problem:
+            return None, problem
+        data = base64.b64encode(image.data).decode("ascii")
+        return f"data:{image.info.mime};base64,{data}", None
 
     def warn(self, place: _Place, line: int, code: str, message: str) -> None:
         self.diagnostics.append(
@@ -191,16 +160,8 @@ class MarkdownRenderer:
         return self._lines
 
     def _place(self, text: str, path: Path_, level: int) -> _Place:
-        if self.loaded is None:
-            return _Place(path, 1, 1, level)
-        line, col = self.loaded.where(path)
-        lines = self._source_lines()
-        src = lines[line - 1] if 0 < line <= len(lines) else ""
-        if src[col - 1 : col] in ("|", ">"):
-            # A block scalar: the text starts on the next line, at its indentation.
-            nxt = lines[line] if line < len(lines) else ""
-            return _Place(path, line + 1, len(nxt) - len(nxt.lstrip(" ")) + 1, level)
-        return _Place(path, line, col, level)
+        where = answer_place(self.loaded, path, self._source_lines())
+        return _Place(path, where.line, where.column, level)
 
     @staticmethod
     def _number_lines(tokens: list[Token], place: _Place) -> None:
@@ -236,22 +197,12 @@ def _heading_close(
     return f"</{_shifted(tokens[idx], env)}>\n"
 
 
-def _link_refusal(href: str) -> str | None:
-    if href.lower().startswith(LINK_PREFIXES):
-        return None
-    shown = unquote(href) if len(href) <= 80 else unquote(href[:77]) + "…"
-    return (
-        f"lenken til «{shown}» er ikke tillatt: bare http-, https- og mailto-lenker blir "
-        "lenker i rapporten. Teksten vises uten lenke."
-    )
-
-
 def _link_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
-    refusal = _link_refusal(href)
+    refusal = link_refusal(href)
     if refusal is None:
         return self.renderToken(tokens, idx, options, env)
     renderer, place = _ctx(env)
@@ -290,8 +241,7 @@ def _image(
             place,
             line,
             "image-alt",
-            f"bildet «{src}» mangler alternativ tekst, og er derfor ikke tatt med. Skriv en "
-            f"kort beskrivelse mellom klammene: ![beskrivelse]({src}).",
+            missing_alt(src),
         )
         return ""
     title = token.attrGet("title")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from .errors import BuildError, printable
 from .interrupt import deferred
@@ -26,6 +29,18 @@ def remove_temporary_files() -> None:
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write `data` to `target` so that readers see the old file or the new, never a part."""
+    with atomic_file(target) as fh:
+        fh.write(data)
+
+
+@contextmanager
+def atomic_file(target: Path) -> Iterator[IO[bytes]]:
+    """A file to write `target` through: it replaces `target` only when the block ends well.
+
+    For output written piece by piece (an export of many reports), so that it need not
+    be held in memory. An exception or a signal in the block leaves the old file, and
+    no temporary one.
+    """
     target = Path(target)
     shown = printable(str(target))
     try:
@@ -47,7 +62,7 @@ def write_atomic(target: Path, data: bytes) -> None:
         _in_progress.add(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)

@@ -23,7 +23,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from . import images
 from .errors import BuildError
+from .paths import inside_any, resolved
 from .pdftags import finish_tags
 
 
@@ -54,6 +56,7 @@ with _fewer_collections(), warnings.catch_warnings():
     warnings.filterwarnings(
         "ignore", message=r"HarfBuzz-Subset", category=DeprecationWarning, module=r"weasyprint"
     )
+    from PIL import Image as PILImage  # WeasyPrint's image decoder, already imported by it
     from weasyprint import HTML  # type: ignore[import-untyped]
     from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
@@ -63,37 +66,59 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no typ
 
     Allows data: URIs, and file: URLs whose real path (symbolic links resolved) lies
     inside one of `roots`. Every other URL is refused and remembered in `refused`.
+    Every image it hands over is measured first (`images.inspect`): one that costs too
+    much, alone or with the images before it, is refused too, with the reason.
     """
 
     def __init__(self, roots: list[Path]):
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
         self.roots = [r.resolve() for r in roots]
         self.refused: list[str] = []
+        self.too_costly: list[str] = []
+        self.budget = images.Budget()
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
-            return super().fetch(url, headers)
+            return self._measured(url, super().fetch(url, headers))
         if scheme == "file":
             path = self._local(url)
             if path is not None:
-                return super().fetch(path.as_uri(), headers)
+                return self._measured(url, super().fetch(path.as_uri(), headers))
         self.refused.append(url)
         raise ValueError(f"ehnreport tillater ikke å hente {url}")
+
+    def _measured(self, url: str, response: URLFetcherResponse) -> URLFetcherResponse:
+        """`response` read into memory, refused if it is an image over its limits."""
+        try:
+            body = response.read(images.MAX_IMAGE_BYTES * 2 + 1)
+        finally:
+            response.close()
+        if images.sniff(body) is None:  # fonts, style sheets: not images
+            return URLFetcherResponse(response.url, body, response.headers, response.status)
+        shown = url if len(url) <= 60 or not url.startswith("data:") else url[:57] + "…"
+        info = images.inspect(body, shown)
+        problem = info if isinstance(info, str) else None
+        if problem is None and len(body) > images.MAX_IMAGE_BYTES:
+            problem = f"«{shown}» er over {images.MAX_IMAGE_BYTES // (1024 * 1024)} MiB."
+        if problem is None and not isinstance(info, str):
+            problem = self.budget.charge(images.Image(body, info), shown)
+        if problem is not None:
+            self.too_costly.append(problem)
+            raise ValueError(problem)
+        return URLFetcherResponse(response.url, body, response.headers, response.status)
 
     def _local(self, url: str) -> Path | None:
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
             return None
         try:
-            path = Path(url2pathname(unquote(parts.path))).resolve()
-        except (OSError, RuntimeError, ValueError):
+            path = resolved(Path(url2pathname(unquote(parts.path))))
+            if path is None or not path.is_file():
+                return None
+        except (OSError, ValueError):
             return None
-        if not path.is_file():
-            return None
-        if any(path.is_relative_to(root) for root in self.roots):
-            return path
-        return None
+        return path if inside_any(path, self.roots) else None
 
 
 @dataclass
@@ -102,6 +127,7 @@ class Printed:
 
     data: bytes
     refused: list[str] = field(default_factory=list)
+    too_costly: list[str] = field(default_factory=list)  # images refused for their cost
 
 
 @contextmanager
@@ -146,6 +172,10 @@ def print_pdf(
             warnings.filterwarnings(
                 "ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
             )
+            # The fetcher measures every image before Pillow opens it, so Pillow's own
+            # guard should never fire; if it does, it refuses the image (WeasyPrint
+            # leaves it out) instead of printing a warning with Pillow's source path.
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             document = HTML(
                 string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
             )
@@ -162,4 +192,4 @@ def print_pdf(
         ) from exc
     if data is None:  # pragma: no cover - write_pdf returns bytes when given no target
         raise BuildError("PDF-en kunne ikke lages: WeasyPrint returnerte ingenting.")
-    return Printed(data, fetcher.refused)
+    return Printed(data, fetcher.refused, fetcher.too_costly)

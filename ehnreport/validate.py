@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from .checks import cross_checks
 from .completeness import StepCount, completeness
+from .content import check_content
 from .diagnostics import from_validation_error
 from .errors import Diagnostic, InputFileError, printable
 from .loader import Loaded, LoadError, load_file
@@ -108,6 +109,7 @@ def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
         return result
     result.report = report
     diags = cross_checks(report, loaded, name, result.folder, today)
+    diags += check_content(loaded, name, result.folder)  # layout limits, images
     warnings, counts = completeness(report, loaded, name)
     loader_warnings = [
         Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name)

@@ -891,7 +891,7 @@ def test_a_refused_link_after_an_allowed_one_leaves_no_stray_close_tag(tmp_path:
 
 
 def test_the_image_size_cap_is_exact(tmp_path: Path) -> None:
-    from ehnreport.markdown import MAX_IMAGE_BYTES
+    from ehnreport.images import MAX_IMAGE_BYTES
 
     assert MAX_IMAGE_BYTES == 10 * 1024 * 1024  # as SECURITY.md and the guide say
     (tmp_path / "stor.png").write_bytes(PNG + b"\0" * (MAX_IMAGE_BYTES - len(PNG)))
@@ -901,7 +901,7 @@ def test_the_image_size_cap_is_exact(tmp_path: Path) -> None:
     [warning] = md.diagnostics
     assert warning.code == "image-refused"
     assert warning.message.startswith(
-        "bildet «for-stor.png» er 10 MiB; største tillatte størrelse er 10 MiB."
+        "bildet «for-stor.png» er 10,1 MiB; største tillatte størrelse er 10 MiB."
     )
 
 
@@ -926,7 +926,9 @@ def test_a_riff_file_that_is_not_webp_is_not_an_image(
 
 
 def test_a_webp_file_is_an_image(tmp_path: Path) -> None:
-    (tmp_path / "bilde.webp").write_bytes(b"RIFF\x24\x00\x00\x00WEBPVP8 \x10\x00\x00\x00")
+    # A lossless (VP8L) WebP of 1 × 1 pixel: the header says its size.
+    webp = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x00" + b"\x00" * 8
+    (tmp_path / "bilde.webp").write_bytes(webp)
     page, md = _markdown("![Bilde](bilde.webp)", tmp_path)
     assert '<img src="data:image/webp;base64,' in page and md.diagnostics == []
 

@@ -120,7 +120,8 @@ def _size_cap_exceeded(tmp: Path) -> Path:
 
 def _size_cap_exactly(tmp: Path) -> Path:
     head = HEAD + "steps:\n  step1:\n    a2: |\n"
-    line = "      " + "Lorem ipsum dolor sit amet, æøå. " * 3 + "\n"
+    # Long lines: the file is at the size cap, the answer within the line cap.
+    line = "      " + "Lorem ipsum dolor sit amet, æøå. " * 20 + "\n"
     body = line * ((MAX_BYTES - len(head.encode())) // len(line.encode()))
     text = head + body
     text += "#" * (MAX_BYTES - len(text.encode()))
@@ -153,6 +154,12 @@ def _markdown_table_rows(tmp: Path) -> Path:
     table = "| A | B |\n|---|---|\n" + "".join(f"| rad {i} | <i>{i}</i> |\n" for i in range(5_000))
     path = tmp / "markdown-table-5000-rows.yaml"
     path.write_text(HEAD + "steps:\n  step1:\n    a2: |\n" + _block(table), encoding="utf-8")
+    return path
+
+
+def _markdown_lines(tmp: Path) -> Path:
+    path = tmp / "markdown-40000-lines.yaml"
+    path.write_text(HEAD + "steps:\n  step1:\n    a2: |\n" + "      x\n" * 40_000, encoding="utf-8")
     return path
 
 
@@ -256,7 +263,8 @@ GENERATED = {
     "size-cap-exactly": (_size_cap_exactly, 0, "gyldig: 0 feil"),
     "line-of-100000-characters": (_long_line, 0, "gyldig: 0 feil"),
     "table-5000-rows": (_table_rows, 1, "error[file-too-large]"),
-    "markdown-table-5000-rows": (_markdown_table_rows, 0, "gyldig: 0 feil"),
+    "markdown-table-5000-rows": (_markdown_table_rows, 1, "error[markdown-limit]"),
+    "markdown-40000-lines": (_markdown_lines, 1, "error[markdown-limit]"),
     "many-risks-and-cards": (_many_risks_and_cards, 1, "error[too-many]"),
     "many-unknown-keys": (_many_unknown_keys, 1, "error[unknown-key]"),
     "alias-just-under-cap": (_alias_just_under_cap, 1, "error[unknown-key]"),
@@ -707,3 +715,53 @@ def test_build_of_a_fifo_does_not_hang(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "er ikke en vanlig fil" in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+# --- images bounded by their cost -------------------------------------------------------------
+
+COSTLY = ("png-13000x13000.png", "svg-use-bomb.svg", "svg-entities.svg", "svg-deep.svg")
+
+
+def test_costly_images_are_never_embedded_in_html(tmp_path: Path) -> None:
+    pytest.importorskip("ehnreport.build")
+    for name in COSTLY:
+        (tmp_path / name).write_bytes((HOSTILE / name).read_bytes())
+    answer = "".join(f"![Bilde {i}]({name})\n\n" for i, name in enumerate(COSTLY))
+    path = tmp_path / "report.yaml"
+    path.write_text(HEAD + "steps:\n  step1:\n    a2: |\n" + _block(answer), encoding="utf-8")
+    result = _build("--html", "-o", str(tmp_path / "out"), str(path))
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "data:image" not in page
+    # Each told once, though validate and the renderer both find it.
+    assert result.output.count("title=ehnreport image-refused") == len(COSTLY)
+
+
+def test_costly_images_an_svg_refers_to_are_refused_while_printing(tmp_path: Path) -> None:
+    """An SVG inside the folder may point at a bomb beside it, or carry one as data:.
+
+    (The SVG is embedded as a data: URI, so only absolute file: URLs reach the files.)"""
+    pytest.importorskip("ehnreport.build")
+    bomb = (HOSTILE / "png-13000x13000.png").read_bytes()
+    (tmp_path / "stor.png").write_bytes(bomb)
+    (tmp_path / "bombe.svg").write_bytes((HOSTILE / "svg-use-bomb.svg").read_bytes())
+    inline = "data:image/png;base64," + base64.b64encode(bomb).decode()
+    (tmp_path / "tegning.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+        f'<image href="{(tmp_path / "stor.png").as_uri()}" width="9" height="9"/>'
+        f'<image href="{(tmp_path / "bombe.svg").as_uri()}" x="10" width="9" height="9"/>'
+        f'<image href="{inline}" x="20" width="9" height="9"/></svg>',
+        encoding="utf-8",
+    )
+    path = tmp_path / "report.yaml"
+    path.write_text(
+        HEAD + "steps:\n  step1:\n    a2: |\n      ![Tegning](tegning.svg)\n", encoding="utf-8"
+    )
+    start = time.monotonic()
+    code, output = _build_pdf("-o", str(tmp_path / "out"), str(path))
+    assert code == 0, output
+    assert time.monotonic() - start < 120  # the use bomb alone took minutes
+    assert output.count("title=ehnreport image-refused") == 3, output
+    assert "13000 × 13000" in output and "<use>" in output
+    assert "DecompressionBomb" not in output and "PIL" not in output
+    assert (tmp_path / "out" / "report.pdf").exists()

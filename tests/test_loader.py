@@ -324,7 +324,7 @@ class _Counting:
 
 def test_load_file_reads_at_most_the_cap_and_one_byte(tmp_path, monkeypatch):
     path = tmp_path / "report.yaml"
-    path.write_bytes(b"a: " + b"x" * (5 * 1024 * 1024) + b"\n")
+    path.write_bytes(b"a: " + b"x" * (5 * 1024 * 1024 - 4) + b"\n")  # exactly 5 MiB
     opened: list[_Counting] = []
     real_open = Path.open
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import base64
 import os
+import struct
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from ehnreport import images
+from ehnreport.content import image_names
 from ehnreport.loader import load_text
 from ehnreport.markdown import MarkdownRenderer, local_image, sniff_image
 
@@ -53,10 +59,26 @@ def test_jinja_looking_text_is_printed_literally(tmp_path: Path) -> None:
     assert "49" not in html
 
 
-def test_bare_urls_are_not_linked(tmp_path: Path) -> None:
-    html, _ = render("Se https://www.ntnu.no/miljo", tmp_path)
+def test_bare_http_urls_and_email_addresses_become_links(tmp_path: Path) -> None:
+    html, md = render("Se https://www.ntnu.no/miljo og skriv til post@ntnu.no.", tmp_path)
+    assert '<a href="https://www.ntnu.no/miljo">https://www.ntnu.no/miljo</a>' in html
+    assert '<a href="mailto:post@ntnu.no">post@ntnu.no</a>' in html
+    assert md.diagnostics == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["etiskhandel.no og www.ntnu.no", "ftp://ftp.ntnu.no/fil", "//ntnu.no/sti", "javascript:x()"],
+)
+def test_other_bare_addresses_stay_text_without_a_warning(tmp_path: Path, text: str) -> None:
+    html, md = render(text, tmp_path)
     assert "<a " not in html
-    assert "https://www.ntnu.no/miljo" in html
+    assert md.diagnostics == []
+
+
+def test_bare_url_in_code_is_not_linked(tmp_path: Path) -> None:
+    html, _ = render("`https://www.ntnu.no`", tmp_path)
+    assert "<a " not in html
 
 
 @pytest.mark.parametrize(
@@ -232,9 +254,7 @@ def test_symlink_inside_the_folder_is_allowed(tmp_path: Path) -> None:
 
 
 def test_too_large_image_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ehnreport import markdown
-
-    monkeypatch.setattr(markdown, "MAX_IMAGE_BYTES", 10)
+    monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 10)
     (tmp_path / "stor.png").write_bytes(PNG)
     data_uri, problem = local_image("stor.png", tmp_path)
     assert data_uri is None and problem is not None and "største tillatte" in problem
@@ -274,3 +294,115 @@ def test_warning_points_at_a_one_line_value(tmp_path: Path) -> None:
     md.inline(loaded.data["goals"]["next_year"][0], ("goals", "next_year", 0))
     d = md.diagnostics[0]
     assert (d.code, d.line, d.column, d.path) == ("link-refused", 3, 7, "goals.next_year[0]")
+
+
+# -- generated answers with images, links, tables and odd file names, rendered ---------------
+
+_FUZZ = os.environ.get("EHNREPORT_FUZZ_EXAMPLES", "").strip()
+# Deterministic in CI; EHNREPORT_FUZZ_EXAMPLES=5000 makes a long randomized run.
+RENDER_BUDGET = settings(
+    max_examples=int(_FUZZ) if _FUZZ.isdigit() and int(_FUZZ) > 0 else 60,
+    derandomize=not _FUZZ,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+ODD_NAMES = [
+    "figur.png",
+    "mellom rom.png",
+    "æøå Å.png",
+    "a%41.png",
+    "spørsmål?.png",
+    "hash#.png",
+    "(parentes).png",
+    "[klammer].png",
+    '"sitat".png',
+    "-strek.png",
+    "ny\nlinje.png",
+    "esc\x1b[2J.png",
+    "bidi\u202egnp.png",
+    "bombe.png",
+    "tegning.svg",
+    "ikke-bilde.png",
+]
+
+
+def _target(name: str, mode: int) -> str:
+    """A Markdown link target for `name`: as written, percent-encoded, or in <…>."""
+    if mode == 0:
+        return "".join(c if c.isalnum() or c in "._-" else f"%{ord(c):02X}" for c in name)
+    if mode == 1:
+        return "<" + name.replace("\n", " ").replace(">", "%3E").replace("<", "%3C") + ">"
+    return quote(name, safe="")
+
+
+_PIECE = st.one_of(
+    st.builds(
+        lambda alt, name, mode: f"![{alt}]({_target(name, mode)})",
+        st.sampled_from(["", "Figur", "**fet**", "a]b", "[x]"]),
+        st.sampled_from(ODD_NAMES + ["../ute.png", "/etc/passwd", "http://127.0.0.1/x.png"]),
+        st.integers(0, 2),
+    ),
+    st.builds(
+        lambda text, href: f"[{text}]({href})",
+        st.sampled_from(["lenke", "", "`kode`"]),
+        st.sampled_from(
+            [
+                "https://www.ntnu.no/",
+                "javascript:alert(1)",
+                "JaVaScRiPt:x",
+                "data:text/html,x",
+                "mailto:a@b.no",
+                "%0A::error::x",
+                "file:///etc/passwd",
+                "<https://a.no/(x)>",
+            ]
+        ),
+    ),
+    st.sampled_from(
+        [
+            "| a | b |\n|---|---|\n| ![x](figur.png) | [l](https://a.no) |",
+            "Se https://www.ntnu.no/miljo og post@ntnu.no",
+            "# Tittel",
+            "- punkt\n- ![p](bombe.png)",
+            "`![x](figur.png)`",
+            "\\![x](figur.png)",
+            "![r][ref]\n\n[ref]: tegning.svg",
+            "<img src=x onerror=alert(1)>",
+            "\n\n",
+            "tekst ",
+        ]
+    ),
+)
+
+
+@RENDER_BUDGET
+@given(text=st.lists(_PIECE, max_size=8).map(" ".join))
+def test_generated_answers_render_safely_and_validate_sees_their_images(
+    text: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from .test_hostile import assert_safe_page, png
+
+    folder = tmp_path_factory.mktemp("r")
+    for name in ODD_NAMES:
+        data = png(3, 3) if name.endswith(".png") else b""
+        if name == "bombe.png":
+            data = png(3, 3)[:16] + struct.pack(">II", 20000, 20000) + png(3, 3)[24:]
+        if name == "tegning.svg":
+            data = b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>'
+        if name == "ikke-bilde.png":
+            data = b"report: {}\n"
+        (folder / name).write_bytes(data)
+    (folder.parent / "ute.png").write_bytes(png(7, 13))
+    md = MarkdownRenderer(folder=folder)
+    html = str(md.block(text, ("steps", "step1", "a2")))
+    html += str(md.inline(text.replace("\n", " "), ("goals", "next_year", 0)))
+    assert_safe_page(html)
+    assert base64.b64encode(png(7, 13)).decode() not in html  # outside the folder
+    assert base64.b64encode(b"report: {}").decode() not in html  # not an image
+    # validate's scan sees every image the renderer refused (or more: it counts generously).
+    rendered = {d.message for d in md.diagnostics if d.code == "image-refused" and "«" in d.message}
+    names = {name for _, name in image_names(text)}
+    for message in rendered:
+        assert any(f"«{n}»" in message or f"«{n!r}»" in message for n in names), (message, names)
