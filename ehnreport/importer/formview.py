@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from ..errors import InputFileError
-from ..forms import Column, Edition, Question, Table, known_editions, load_edition
+from ..forms import Column, Edition, Part, Question, Table, known_editions, load_edition
 from ..validate import printable
 
 # Headings the report templates print around the parts, and that the edition does not
@@ -72,17 +72,21 @@ def by_id(e: Edition) -> dict[str, QuestionView]:
     return {v.q.id: v for v in questions(e)}
 
 
-def part(e: Edition, key: str) -> Any:
-    """The part outside the steps with this key, or None."""
-    return next((p for p in e.parts if p.key == key), None)
+def part(e: Edition, key: str) -> Part:
+    """The part outside the steps with this key; KeyError when the edition has none."""
+    for p in e.parts:
+        if p.key == key:
+            return p
+    raise KeyError(key)
 
 
 def part_title(e: Edition, key: str) -> str:
-    p = part(e, key)
-    return text(e, p.title) if p is not None else ""
+    """The printed title of a part, or "" when the edition has no such part."""
+    return next((text(e, p.title) for p in e.parts if p.key == key), "")
 
 
 def column_label(e: Edition, c: Column) -> str:
+    """A column's printed label."""
     return text(e, c.label)
 
 
@@ -93,6 +97,7 @@ def goal_statuses(e: Edition) -> list[str]:
 
 
 def themes(e: Edition) -> tuple[str, ...]:
+    """The edition's known themes of 2.A.3 in its first language."""
     return (e.themes or {}).get(e.languages[0], ())
 
 
