@@ -53,6 +53,7 @@ class _Module:
 
     def __init__(self, name: str, tree: ast.Module):
         self.name = name
+        self.tree = tree
         self.defs: list[_Def] = []
         self.calls: list[tuple[ast.Call, _Def | None]] = []
         self._visit(tree, (), None, in_class=False)
@@ -77,7 +78,11 @@ def _resolve(call: ast.Call, caller: _Def | None, module: _Module, all_defs: lis
     """The definition a call reaches, as far as names tell; "Diagnostic" for the record."""
     func = call.func
     if isinstance(func, ast.Attribute):
-        methods = [d for d in all_defs if d.is_method and d.node.name == func.attr]
+        # A method of that name which cannot take these arguments is some other
+        # object's: `seen.add(key)` is a set's, not `add(severity, code, path, message)`.
+        methods = [
+            d for d in all_defs if d.is_method and d.node.name == func.attr and _fits(call, d)
+        ]
         return methods[0] if len(methods) == 1 else None
     if not isinstance(func, ast.Name):
         return None
@@ -93,6 +98,79 @@ def _resolve(call: ast.Call, caller: _Def | None, module: _Module, all_defs: lis
         scope = scope[:-1]
     imported = [d for d in all_defs if not d.is_method and not d.scope and d.node.name == func.id]
     return imported[0] if len(imported) == 1 else None
+
+
+def _fits(call: ast.Call, d: _Def) -> bool:
+    """Whether `call` passes as many arguments as `d` needs and can take."""
+    if any(isinstance(a, ast.Starred) for a in call.args) or d.node.args.vararg:
+        return True
+    required = len(d.params) - len(d.node.args.defaults)
+    given = len(call.args) + sum(1 for kw in call.keywords if kw.arg in d.params)
+    return required <= given <= len(d.params)
+
+
+def _loop_sources(fn: ast.FunctionDef, name: str) -> list[tuple[int, ast.expr]]:
+    """Where `name` is item i of a `for` loop's tuples: (i, what the loop runs over)."""
+    out = []
+    for node in ast.walk(fn):
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Tuple):
+            for i, elt in enumerate(node.target.elts):
+                if isinstance(elt, ast.Name) and elt.id == name:
+                    out.append((i, node.iter))
+    return out
+
+
+def _handler_table(iterable: ast.expr, fn: ast.FunctionDef) -> str | None:
+    """`TABLE` in `gaps = list(TABLE[key](...))` … `for … in gaps`, or None."""
+    source: ast.expr | None = iterable
+    if isinstance(source, ast.Name):
+        name = source.id
+        assigned = [
+            n.value
+            for n in ast.walk(fn)
+            if isinstance(n, ast.Assign)
+            and isinstance(n.targets[0], ast.Name)
+            and n.targets[0].id == name
+        ]
+        source = assigned[0] if len(assigned) == 1 else None
+    if isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.args:
+        source = source.args[0] if source.func.id == "list" else source
+    if (
+        isinstance(source, ast.Call)
+        and isinstance(source.func, ast.Subscript)
+        and isinstance(source.func.value, ast.Name)
+    ):
+        return source.func.value.id
+    return None
+
+
+def _yielded_codes(index: int, iterable: ast.expr, caller: _Def, m: _Module, result: Scan) -> bool:
+    """Codes as item `index` of the tuples that a module-level dict's generators yield."""
+    table = _handler_table(iterable, caller.node)
+    values: list[ast.expr] = []
+    for n in m.tree.body:
+        target = n.target if isinstance(n, ast.AnnAssign) else None
+        if isinstance(n, ast.Assign) and len(n.targets) == 1:
+            target = n.targets[0]
+        if isinstance(target, ast.Name) and target.id == table:
+            value = n.value if isinstance(n, (ast.Assign, ast.AnnAssign)) else None
+            if isinstance(value, ast.Dict):
+                values = [v for v in value.values if v is not None]
+    names = {v.id for v in values if isinstance(v, ast.Name)}
+    if not values or len(names) != len(set(map(ast.dump, values))):
+        return False
+    for name in sorted(names):
+        fn = next((d for d in m.defs if d.node.name == name and not d.scope), None)
+        if fn is None:
+            return False
+        for node in ast.walk(fn.node):
+            if isinstance(node, ast.Yield) and isinstance(node.value, ast.Tuple):
+                item = node.value.elts[index] if index < len(node.value.elts) else None
+                if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                    result.add(item.value, f"{m.name}:{node.lineno}")
+                else:
+                    result.unreadable.append(f"{m.name}:{node.lineno}")
+    return True
 
 
 def _code_arg(call: ast.Call, index: int) -> ast.expr | None:
@@ -167,6 +245,10 @@ def scan(package: Path = PACKAGE) -> Scan:
         elif isinstance(arg, ast.Name) and caller and _tuple_sources(caller.node, arg.id):
             for source in _tuple_sources(caller.node, arg.id):
                 _returned_codes(_resolve(source, caller, m, all_defs), result, where)
+        elif isinstance(arg, ast.Name) and caller and _loop_sources(caller.node, arg.id):
+            for i, iterable in _loop_sources(caller.node, arg.id):
+                if not _yielded_codes(i, iterable, caller, m, result):
+                    result.unreadable.append(where)
         else:
             result.unreadable.append(where)
     return result
