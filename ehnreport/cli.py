@@ -16,7 +16,7 @@ import typer
 
 from . import __version__, interrupt
 from .completeness import COMPLETENESS_CODES
-from .errors import ExitCode, UserError
+from .errors import ExitCode, ReportInvalid, UserError
 from .reporters import REPORTER_BY_NAME, Settings, for_output, report
 from .validate import CheckResult, check_file, printable
 
@@ -356,6 +356,174 @@ def init(
         f"{file}». Redigeringsprogrammet finner feltforklaringene når "
         "schema/ehnreport.schema.json finnes («ehnreport schema -o schema/ehnreport.schema.json»)."
     )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether `b` is the file `a` (so writing `b` would destroy the source)."""
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+@app.command("import")
+def import_(
+    source: Annotated[
+        Path,
+        typer.Argument(help="PDF-en fra EHNs portal (eller fra ehnreport), eller teksten i den."),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Rapportfilen som skal lages. Standard: <navn>.yaml."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Rapporteringsåret, når teksten ikke sier det.")
+    ] = None,
+    form: Annotated[
+        str | None, typer.Option("--form", help="Skjemautgaven. Standard: den nyeste.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
+    forms: FormsOption = None,
+) -> None:
+    """Hent svarene fra en rapport-PDF (eller teksten i den) til en ny rapportfil.
+
+    Avslutningskoder: 0 skrevet, 2 kilden kan ikke leses, er ikke en EHN-rapport, eller
+    filen finnes allerede (uten --force), 3 filen kunne ikke skrives.
+    """
+    from .importer import import_report, summary
+    from .importer.writer import write_checked
+
+    _add_forms(forms)
+    target = output or Path(source.stem + ".yaml")
+    if _same_file(source, target):
+        typer.echo(
+            f"ehnreport: {printable(str(target))} er kilden selv; velg en annen -o.", err=True
+        )
+        raise typer.Exit(int(ExitCode.USAGE))
+    if target.exists() and (not force or target.is_dir()):
+        what = (
+            "er en mappe" if target.is_dir() else "finnes allerede; bruk --force for å skrive over"
+        )
+        typer.echo(f"ehnreport: {printable(str(target))} {what}.", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    try:
+        result = import_report(source, year=year, edition=form)
+        write_checked(target, result.text)
+    except UserError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"skrev {printable(str(target))}")
+    for line in summary(result):
+        typer.echo(line)
+
+
+@app.command("next-year")
+def next_year_(
+    report: Annotated[Path, typer.Argument(help="Årets rapportfil.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Utkastet som skal lages. Standard: samme navn med neste år."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
+    forms: FormsOption = None,
+) -> None:
+    """Lag et utkast til neste års rapport: året flyttet, tallene tømt, tekstene beholdt.
+
+    Avslutningskoder: 0 skrevet, 1 rapporten har feil, 2 filen kan ikke leses eller
+    utkastet finnes allerede (uten --force), 3 utkastet kunne ikke skrives.
+    """
+    from .importer.writer import write_checked
+    from .nextyear import next_year
+
+    _add_forms(forms)
+    try:
+        draft, target = next_year(report, output)
+        if _same_file(report, target):
+            typer.echo(
+                f"ehnreport: {printable(str(target))} er årets rapport selv; velg en annen -o.",
+                err=True,
+            )
+            raise typer.Exit(int(ExitCode.USAGE))
+        if target.exists() and (not force or target.is_dir()):
+            what = (
+                "er en mappe"
+                if target.is_dir()
+                else "finnes allerede; bruk --force for å skrive over"
+            )
+            typer.echo(f"ehnreport: {printable(str(target))} {what}.", err=True)
+            raise typer.Exit(int(ExitCode.USAGE))
+        write_checked(target, draft.text)
+    except ReportInvalid as exc:
+        for d in exc.diagnostics:
+            if d.is_error:
+                typer.echo(d.format())
+        raise _fail(exc) from None
+    except UserError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"skrev {printable(str(target))} (utkast for {draft.year})")
+    if draft.cleared:
+        typer.echo("Tømt (årets tall): " + ", ".join(draft.cleared) + ".")
+    typer.echo(f"Beholdt som utgangspunkt, merket som fjorårets tekst: {len(draft.kept)} svar.")
+    if draft.dropped:
+        typer.echo("Ikke overført: " + ", ".join(draft.dropped) + ".")
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+@app.command("diff")
+def diff_(
+    old: Annotated[str, typer.Argument(help="Den gamle rapportfilen, eller - for standard inn.")],
+    new: Annotated[Path, typer.Argument(help="Den nye rapportfilen.")],
+    fmt: Annotated[
+        DiffFormat,
+        typer.Option(
+            "--format", "-f", help="Utdataformat: text, json eller html.", case_sensitive=False
+        ),
+    ] = DiffFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Skriv resultatet til denne filen i stedet for til skjermen."
+        ),
+    ] = None,
+    forms: FormsOption = None,
+) -> None:
+    """Vis hva som er endret mellom to versjoner av en rapport, spørsmål for spørsmål.
+
+    Avslutningskoder (som diff): 0 ingen endringer, 1 endringer, 2 en fil kan ikke
+    leses, er ikke en gyldig rapport, eller --forms har feil.
+    """
+    from .diff import FORMATS, diff, read_report
+
+    try:
+        _add_forms(forms)
+    except typer.Exit:  # 1 means "the reports differ" here
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+
+    try:
+        old_data = read_report(None if old == "-" else Path(old), sys.stdin)
+        new_data = read_report(new, sys.stdin)
+    except UserError as exc:
+        typer.echo(f"ehnreport: {printable(str(exc))}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    changes = diff(old_data, new_data)
+    text = FORMATS[fmt.value](changes, "standard inn" if old == "-" else old, str(new))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from .output import write_atomic
+
+        try:
+            write_atomic(output, text.encode("utf-8"))
+        except UserError as exc:
+            typer.echo(f"ehnreport: {printable(str(exc))}", err=True)
+            raise typer.Exit(int(ExitCode.USAGE)) from None
+    raise typer.Exit(1 if changes else 0)
 
 
 PDF_VARIANTS = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .forms import DEFAULT, Edition, Question, load_edition
@@ -85,16 +85,44 @@ def scaffold(
     if member is not None:
         names[("key_info", "name")] = name
     out = _Writer(edition, values, names, lang)
+    _layout(out, schema, lambda: _header(out, name, year, edition.id))
+    return out.text()
+
+
+# Lines under a question's label and help in a filled report: the comments and the key
+# with its value; None leaves the question as a new report leaves it.
+Answer = Callable[[tuple[str, ...], Question, int], list[str] | None]
+
+
+def filled(
+    edition: Edition,
+    header: list[str],
+    answer: Answer,
+    *,
+    schema: str | None = DEFAULT_SCHEMA,
+    language: str = "nb",
+) -> str:
+    """A report laid out as `init` lays one out, each question's lines from `answer`.
+
+    `header` is the opening comment, one paragraph per item; `answer(path, question,
+    indent)` is called with each question's key path in form order; the form's
+    labels and help are written in `language`.
+    """
+    out = _Writer(edition, {}, {}, language, answer)
+    _layout(out, schema, lambda: out.lines.extend(ln for t in header for ln in comment(0, t)))
+    return out.text()
+
+
+def _layout(out: _Writer, schema: str | None, header: Callable[[], object]) -> None:
     if schema is not None:
         out.line(0, f"# yaml-language-server: $schema={schema}")
         out.line(0, "#")
-    _header(out, name, year, edition.id)
-    for part in edition.parts_before:
+    header()
+    for part in out.edition.parts_before:
         _part(out, part.key, part.title, part.description, part.questions)
     _steps(out)
-    for part in edition.parts_after:
+    for part in out.edition.parts_after:
         _part(out, part.key, part.title, part.description, part.questions)
-    return out.text()
 
 
 def _placeholder(edition: Edition, question_id: str, language: str, default: str) -> str:
@@ -129,16 +157,30 @@ class _Writer:
     def __init__(
         self,
         edition: Edition,
-        values: dict[str, Any],
-        names: dict[tuple[str, str], str],
+        values: Mapping[str, Any],
+        names: Mapping[tuple[str, str], str],
         language: str,
+        answer: Answer | None = None,
     ) -> None:
         self.edition = edition
         self.lang = language
         self.w = words(language)
         self.values = values
         self.names = names
+        self.answer = answer
         self.lines: list[str] = []
+
+    def question(self, indent: int, path: tuple[str, ...], q: Question) -> None:
+        """The key of `q` with its value: the filled answer, or as a new report has it."""
+        lines = self.answer(path, q, indent) if self.answer is not None else None
+        if lines is not None:
+            self.lines.extend(lines)
+            return
+        name = self.names.get((path[0], path[-1])) if len(path) == 2 else None
+        if name is not None:
+            self.line(indent, f"{q.key}: {scalar(name)}")
+        else:
+            ANSWERS[q.kind](self, indent, q)
 
     def t(self, texts: dict[str, str] | None) -> str:
         return self.edition.text(texts, self.lang)
@@ -164,17 +206,21 @@ def _comment(
     Comments stand at the indentation of the keys around them: a comment indented
     deeper, right after an empty `|` block, would become the block's text.
     """
+    out.lines.extend(comment(indent, text, first, hang))
+
+
+def comment(indent: int, text: str, first: str = "", hang: int | None = None) -> list[str]:
+    """`text` as the comment lines `init` writes at `indent`, after `first` on line one."""
     lead = " " * indent + "# "
     rest = lead + " " * (len(first) if hang is None else hang)
-    for line in textwrap.wrap(
+    return textwrap.wrap(
         first + text,
         width=WIDTH,
         initial_indent=lead,
         subsequent_indent=rest,
         break_long_words=False,
         break_on_hyphens=False,
-    ):
-        out.lines.append(line)
+    )
 
 
 def _help(out: _Writer, indent: int, text: str) -> None:
@@ -221,11 +267,7 @@ def _part(
     for q in questions:
         _comment(out, 2, out.t(q.label))
         _help(out, 2, out.t(q.help))
-        name = out.names.get((key, q.key))
-        if name is not None:
-            out.line(2, f"{q.key}: {scalar(name)}")
-        else:
-            ANSWERS[q.kind](out, 2, q)
+        out.question(2, (key, q.key), q)
 
 
 def _steps(out: _Writer) -> None:
@@ -247,7 +289,7 @@ def _steps(out: _Writer) -> None:
                     _comment(out, 4, out.t(q.subheading).upper())
                 _comment(out, 4, out.t(q.label), first=f"{q.code} ")
                 _help(out, 4, out.t(q.help))
-                ANSWERS[q.kind](out, 4, q)
+                out.question(4, ("steps", step.key, q.key), q)
 
 
 # How a new report leaves each kind of question: an empty value, an empty `|` block

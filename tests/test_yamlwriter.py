@@ -56,14 +56,22 @@ def test_tricky_texts_come_back(text: str) -> None:
     assert _round_trip(data) == data
 
 
-_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef]")
+
+
+def _text_char(c: str) -> bool:
+    """Not refused by the loader: no control character, no Unicode noncharacter."""
+    return not _REFUSED.match(c) and ord(c) & 0xFFFE != 0xFFFE
+
+
 _scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(10**17), max_value=10**17),
-    # The loader refuses control characters other than tab and line breaks in any form.
+    # The loader refuses control characters other than tab and line breaks, and
+    # noncharacters (U+FDD0-U+FDEF, U+FFFE and U+FFFF of every plane), in any form.
     st.text(
-        st.characters(exclude_categories=("Cs",)).filter(lambda c: not _REFUSED.match(c)),
+        st.characters(exclude_categories=("Cs",)).filter(_text_char),
         max_size=30,
     ),
 )
