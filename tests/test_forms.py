@@ -188,3 +188,16 @@ def test_any_mutation_is_a_mistake_or_an_edition_never_a_crash(data: st.DataObje
         assert exc.diagnostics
         return
     report_model(edition).model_json_schema()
+
+
+@pytest.mark.parametrize("edition_id", EDITIONS)
+def test_the_prepared_copy_reads_the_same_without_the_checks(edition_id: str) -> None:
+    # validate reads a bundled edition's prepared copy without the checking reader;
+    # both must give the same records, field for field.
+    import json
+
+    from ehnreport.forms import bundled_folder
+    from ehnreport.forms.check import edition_from_data, trusted_edition
+
+    data = json.loads((bundled_folder(edition_id) / "form.json").read_text(encoding="utf-8"))
+    assert trusted_edition(data) == edition_from_data(data, rules=False)

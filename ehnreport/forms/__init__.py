@@ -17,7 +17,7 @@ import os
 import pkgutil
 from pathlib import Path
 
-from .check import EditionError, edition_from_data
+from .check import EditionError, edition_from_data, trusted_edition
 from .spec import (
     COLUMN_TYPES,
     FORMAT,
@@ -109,7 +109,7 @@ def _bundled(edition_id: str) -> Edition:
     raw = pkgutil.get_data(__package__, f"{edition_id}/{PREPARED_FILE}")
     if raw is None:  # pragma: no cover - a loader that cannot read package data
         raise KeyError(edition_id)
-    return edition_from_data(json.loads(raw), rules=False)
+    return trusted_edition(json.loads(raw))
 
 
 def bundled_folder(edition_id: str) -> Path:
