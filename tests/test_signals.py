@@ -155,9 +155,10 @@ class Command:
                 break
             time.sleep(0.01)
         self.kill()
-        pytest.fail(
-            f"no {what} marker: {self.proc.stderr.read().decode() if self.proc.stderr else ''}"
-        )
+        # communicate() reads what the command said and closes both pipes: left open,
+        # they are reported at exit and hide this failure behind a ResourceWarning.
+        _, err = self.proc.communicate(timeout=60)
+        pytest.fail(f"no {what} marker: {err.decode()}")
 
     def go(self) -> None:
         (self.marks / "go").write_text("")
