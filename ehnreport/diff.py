@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import InputFileError
+from .errors import InputFileError, os_reason
 from .forms import Edition, Question
 from .importer import formview
 
@@ -391,7 +391,7 @@ def read_report(path: Path | None, stdin: TextIO) -> dict[str, Any]:
         except LoadError as exc:
             raise InputFileError(f"{name}: {exc.diagnostic.message}") from None
         except OSError as exc:
-            raise InputFileError(f"{name}: kan ikke leses ({exc.strerror}).") from None
+            raise InputFileError(f"{name}: kan ikke leses ({os_reason(exc)}).") from None
     try:
         loaded = load_text(text)
     except LoadError as exc:

@@ -115,3 +115,8 @@ class BuildError(UserError):
     """The report is valid, but the output could not be made."""
 
     exit_code = ExitCode.BUILD_FAILED
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, for a message: the system's words, never «None»."""
+    return exc.strerror or str(exc) or type(exc).__name__

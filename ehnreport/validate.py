@@ -14,7 +14,7 @@ from .checks import cross_checks
 from .completeness import StepCount, completeness
 from .content import check_content
 from .diagnostics import from_validation_error
-from .errors import Diagnostic, InputFileError, printable
+from .errors import Diagnostic, InputFileError, os_reason, printable
 from .loader import Loaded, LoadError, load_file
 from .model import Report, model_for
 
@@ -51,7 +51,7 @@ def open_report(path: Path) -> Path:
     except FileNotFoundError:
         raise InputFileError(f"{name}: fant ikke filen.") from None
     except OSError as exc:
-        raise InputFileError(f"{name}: kan ikke leses ({exc.strerror}).") from None
+        raise InputFileError(f"{name}: kan ikke leses ({os_reason(exc)}).") from None
     if stat.S_ISDIR(st.st_mode):
         raise InputFileError(f"{name}: er en mappe, ikke en rapportfil.")
     if not stat.S_ISREG(st.st_mode):
@@ -79,7 +79,9 @@ def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
         ]
         return result
     except OSError as exc:
-        raise InputFileError(f"{printable(str(path))}: kan ikke leses ({exc.strerror}).") from None
+        raise InputFileError(
+            f"{printable(str(path))}: kan ikke leses ({os_reason(exc)})."
+        ) from None
     result.loaded = loaded
     if not isinstance(loaded.data, dict):
         what = "tom" if loaded.data is None else "ikke en gruppe med nøkler"

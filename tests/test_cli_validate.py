@@ -452,3 +452,13 @@ def test_every_command_to_a_full_output_is_exit_2(tmp_path, args):
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "kunne ikke skrive til standard utdata" in proc.stderr
+
+
+def test_an_os_error_without_a_reason_never_says_none(tmp_path, monkeypatch):
+    # Some OSErrors carry no strerror (a library's own FileNotFoundError, for one);
+    # the message then gives the error's own words, never «(None)».
+    from ehnreport.errors import os_reason
+
+    assert os_reason(FileNotFoundError("fant ikke noe")) == "fant ikke noe"
+    assert os_reason(OSError()) == "OSError"
+    assert os_reason(PermissionError(13, "Permission denied")) == "Permission denied"

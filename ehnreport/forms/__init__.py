@@ -130,7 +130,7 @@ def prose_folder(edition_id: str, language: str) -> Path:
 
 def load_edition_file(path: Path) -> Edition:
     """An edition from its form.yaml; raises EditionError with every mistake found."""
-    from ..errors import Diagnostic
+    from ..errors import Diagnostic, os_reason
     from ..loader import LoadError, load_file
 
     name = str(path)
@@ -143,7 +143,11 @@ def load_edition_file(path: Path) -> Edition:
         ) from None
     except OSError as exc:
         raise EditionError(
-            [Diagnostic(1, 1, "error", "form-file", "", f"kan ikke leses ({exc.strerror}).", name)]
+            [
+                Diagnostic(
+                    1, 1, "error", "form-file", "", f"kan ikke leses ({os_reason(exc)}).", name
+                )
+            ]
         ) from None
     return edition_from_data(loaded.data, loaded=loaded, file=name)
 
