@@ -127,23 +127,11 @@ def quick_validate_args(args: list[str]) -> tuple[list[Path], bool, str, bool] |
 
 def quick_validate(files: list[Path], strict: bool, fmt: str, quiet: bool) -> int:
     """`ehnreport validate` for text and github output; returns the exit code."""
-    from .errors import ExitCode, UserError
-    from .validate import CheckResult, check_file, printable
-
-    results: list[CheckResult] = []
-    code = ExitCode.OK
-    for path in files:
-        try:
-            result = check_file(path)
-        except UserError as exc:
-            _echo(f"ehnreport: {printable(str(exc))}", err=True)
-            code = max(code, exc.exit_code)
-            continue
-        results.append(result)
-        if not result.ok(strict):
-            code = max(code, ExitCode.INVALID)
+    from .errors import ExitCode
     from .interrupt import output_failed
+    from .validate import check_files
 
+    results, code = check_files(files, strict, lambda line: _echo(line, err=True))
     if sys.stdout is None:  # started with standard output closed
         output_failed(None)
         return int(ExitCode.USAGE)

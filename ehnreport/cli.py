@@ -18,7 +18,7 @@ from . import __version__, interrupt
 from .completeness import COMPLETENESS_CODES
 from .errors import ExitCode, ReportInvalid, UserError
 from .reporters import REPORTER_BY_NAME, Settings, for_output, report
-from .validate import CheckResult, check_file, printable
+from .validate import CheckResult, check_files, printable
 
 if TYPE_CHECKING:
     from .batch import BatchItem
@@ -209,18 +209,7 @@ def validate(
     fmt = _default_format(fmt)
     if not files:
         files = [_default_report("validate")]
-    results: list[CheckResult] = []
-    code = ExitCode.OK
-    for path in files:
-        try:
-            result = check_file(path)
-        except UserError as exc:
-            typer.echo(f"ehnreport: {printable(str(exc))}", err=True)
-            code = max(code, exc.exit_code)
-            continue
-        results.append(result)
-        if not result.ok(strict):
-            code = max(code, ExitCode.INVALID)
+    results, code = check_files(files, strict, lambda line: typer.echo(line, err=True))
     if sys.stdout is None:  # started with standard output closed
         raise _output_failed(None)
     try:

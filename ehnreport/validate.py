@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from .checks import cross_checks
 from .completeness import StepCount, completeness
 from .content import check_content
 from .diagnostics import from_validation_error
-from .errors import Diagnostic, InputFileError, os_reason, printable
+from .errors import Diagnostic, ExitCode, InputFileError, UserError, os_reason, printable
 from .loader import Loaded, LoadError, load_file
 from .model import Report, model_for
 
@@ -59,6 +60,29 @@ def open_report(path: Path) -> Path:
     if not os.access(path, os.R_OK):
         raise InputFileError(f"{name}: kan ikke leses (mangler lesetilgang).")
     return path
+
+
+def check_files(
+    paths: list[Path], strict: bool, unreadable: Callable[[str], None]
+) -> tuple[list[CheckResult], int]:
+    """Check each file in turn: the results, and the exit code `validate` ends with.
+
+    A file that cannot be read is told to `unreadable` (one line, already printable)
+    and left out of the results; the code is the worst of the files'.
+    """
+    results: list[CheckResult] = []
+    code = int(ExitCode.OK)
+    for path in paths:
+        try:
+            result = check_file(path)
+        except UserError as exc:
+            unreadable(f"ehnreport: {printable(str(exc))}")
+            code = max(code, int(exc.exit_code))
+            continue
+        results.append(result)
+        if not result.ok(strict):
+            code = max(code, int(ExitCode.INVALID))
+    return results, code
 
 
 def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
