@@ -260,7 +260,7 @@ def from_validation_error(
     # Why a value is empty when YAML read it as a comment: said with the error, since a
     # report with errors shows no warnings.
     commented = {
-        w.path: w.message.partition(": ")[2] for w in loaded.warnings if w.code == "comment-value"
+        w.path: w.text().partition(": ")[2] for w in loaded.warnings if w.code == "comment-value"
     }
     blocks = _EmptyBlocks(loaded)
     for err in exc.errors(include_url=False):

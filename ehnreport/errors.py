@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
 
 from .codes import check as check_code
+from .messages import Msg, render
 
 # Characters that must never reach a terminal or a CI log as they are: control
 # characters (a line break in a key could forge a line, such as a GitHub Actions
@@ -48,16 +50,21 @@ class ExitCode(IntEnum):
     BUILD_FAILED = 3  # the report is valid but the output could not be made
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class Diagnostic:
-    """One problem at one place in one file."""
+    """One problem at one place in one file.
+
+    The message is a catalog key with parameters (`Msg`), made into a sentence in the
+    chosen language only when printed; code, path and position never depend on it.
+    """
 
     line: int
     column: int
     severity: str  # "error" or "warning"
     code: str  # short stable identifier, such as "unknown-key"
     path: str  # YAML path, such as "steps.step2.a3.risks[1].themes[0]"
-    message: str  # a plain sentence in Norwegian
+    message: Msg | str  # what to say, see ehnreport/messages
     file: str = ""
 
     def __post_init__(self) -> None:
@@ -65,36 +72,80 @@ class Diagnostic:
         check_code(self.code, self.severity)
         # Printable by construction: no code path that makes a diagnostic (loading,
         # checks, rendering, the PDF fetcher) can carry a control character from a
-        # report or a file name to a terminal, a CI log or a machine format.
-        for name in ("path", "message", "file"):
+        # report or a file name to a terminal, a CI log or a machine format. The
+        # message's parameters are made printable with the sentence, in text().
+        for name in (
+            ("path", "file") if isinstance(self.message, Msg) else ("path", "message", "file")
+        ):
             value = getattr(self, name)
             if not value.isprintable():
                 object.__setattr__(self, name, printable(value))
+
+    def _key(self) -> tuple[int, int, str, str, str, str, str]:
+        return (
+            self.line,
+            self.column,
+            self.severity,
+            self.code,
+            self.path,
+            self.text("nb"),
+            self.file,
+        )
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return self._key() < other._key()
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
-    def format(self) -> str:
+    def text(self, lang: str | None = None) -> str:
+        """The message as a printable sentence in `lang` (default: the chosen language)."""
+        return printable(render(self.message, lang))
+
+    def at(self, file: str) -> Diagnostic:
+        """The same diagnostic in `file`."""
+        return Diagnostic(
+            self.line, self.column, self.severity, self.code, self.path, self.message, file
+        )
+
+    def format(self, lang: str | None = None) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
         path = f" {self.path}:" if self.path else ""
-        return f"{where}: {self.severity}[{self.code}]{path} {self.message}"
+        return f"{where}: {self.severity}[{self.code}]{path} {self.text(lang)}"
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self, lang: str | None = None) -> dict[str, object]:
         return {
             "severity": self.severity,
             "code": self.code,
             "path": self.path,
             "line": self.line,
             "column": self.column,
-            "message": self.message,
+            "message": self.text(lang),
         }
 
 
 class UserError(Exception):
-    """A mistake the user can fix: printed as one message, never as a traceback."""
+    """A mistake the user can fix: printed as one message, never as a traceback.
+
+    Made with a `Msg`; `str()` gives the sentence in the chosen language.
+    """
 
     exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, message: Msg | str, *args: object) -> None:
+        super().__init__(message, *args)
+
+    @property
+    def msg(self) -> Msg | str:
+        """What to say, as made (the first argument)."""
+        first = self.args[0] if self.args else ""
+        return first if isinstance(first, (Msg, str)) else str(first)
+
+    def __str__(self) -> str:
+        return render(self.msg)
 
 
 class InputFileError(UserError):
@@ -107,7 +158,9 @@ class ReportInvalid(UserError):
     exit_code = ExitCode.INVALID
 
     def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__(f"{sum(d.is_error for d in diagnostics)} feil i rapporten")
+        super().__init__(
+            Msg("cli.errors-in-report", (("count", sum(d.is_error for d in diagnostics)),))
+        )
         self.diagnostics = diagnostics
 
 

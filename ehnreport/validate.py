@@ -98,9 +98,7 @@ def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
         loaded = load_file(path)
     except LoadError as exc:
         d = exc.diagnostic
-        result.diagnostics = [
-            Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name)
-        ]
+        result.diagnostics = [d.at(name)]
         return result
     except OSError as exc:
         raise InputFileError(
@@ -137,10 +135,7 @@ def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
     diags = cross_checks(report, loaded, name, result.folder, today)
     diags += check_content(loaded, name, result.folder)  # layout limits, images
     warnings, counts = completeness(report, loaded, name)
-    loader_warnings = [
-        Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name)
-        for d in loaded.warnings
-    ]
+    loader_warnings = [d.at(name) for d in loaded.warnings]
     result.diagnostics = sorted(loader_warnings + diags + warnings)
     result.counts = counts
     return result

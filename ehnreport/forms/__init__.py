@@ -138,9 +138,7 @@ def load_edition_file(path: Path) -> Edition:
         loaded = load_file(path)
     except LoadError as exc:
         d = exc.diagnostic
-        raise EditionError(
-            [Diagnostic(d.line, d.column, d.severity, d.code, d.path, d.message, name)]
-        ) from None
+        raise EditionError([d.at(name)]) from None
     except OSError as exc:
         raise EditionError(
             [

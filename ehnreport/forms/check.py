@@ -26,7 +26,7 @@ class EditionError(Exception):
     """An edition file with mistakes; carries one diagnostic per mistake."""
 
     def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("; ".join(d.message for d in diagnostics))
+        super().__init__("; ".join(d.text() for d in diagnostics))
         self.diagnostics = diagnostics
 
 

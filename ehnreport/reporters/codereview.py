@@ -54,7 +54,7 @@ def _uri(path: object) -> str:
 
 
 def _text(d: Diagnostic) -> str:
-    return f"{d.path}: {d.message}" if d.path else d.message
+    return f"{d.path}: {d.text()}" if d.path else d.text()
 
 
 def _fingerprints(result: CheckResult) -> list[str]:
@@ -62,12 +62,14 @@ def _fingerprints(result: CheckResult) -> list[str]:
 
     Made of the file, code, YAML path and message, not the line; line numbers inside
     a message are left out too. Repeats of one problem are told apart by their order.
+    The message is always taken in nb, so that the identity does not change with the
+    language the output is printed in (nor from the versions that printed only nb).
     """
     path = _posix(result.path)
     seen: Counter[str] = Counter()
     out = []
     for d in result.diagnostics:
-        message = _LINE_NUMBER.sub("linje", d.message)
+        message = _LINE_NUMBER.sub("linje", d.text("nb"))
         base = f"{path}\0{d.code}\0{d.path}\0{message}"
         n = seen[base]
         seen[base] += 1

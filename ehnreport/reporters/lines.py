@@ -25,4 +25,4 @@ def github_line(d: Diagnostic, strict: bool = False) -> str:
         f"title={_gh_escape('ehnreport ' + d.code, True)}"
     )
     where = f"{d.path}: " if d.path else ""
-    return f"::{level} {props}::{_gh_escape(where + d.message)}"
+    return f"::{level} {props}::{_gh_escape(where + d.text())}"

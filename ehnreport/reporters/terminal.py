@@ -118,7 +118,7 @@ def _style(d: Diagnostic) -> str:
 def _head(d: Diagnostic, paint: Callable[[str, str], str]) -> str:
     """`error[code] path: message`, painted."""
     path = f" {paint('path', printable(d.path))}:" if d.path else ""
-    return f"{paint(_style(d), f'{d.severity}[{d.code}]')}{path} {printable(d.message)}"
+    return f"{paint(_style(d), f'{d.severity}[{d.code}]')}{path} {d.text()}"
 
 
 def _present_paths(result: CheckResult) -> set[str] | None:
