@@ -320,7 +320,7 @@ def code_table() -> str:
         rows = ["| Kode | Alvor | Betyr |", "|---|---|---|"]
         for code, entry in sorted(codes.items()):
             rows.append(
-                f"| `{code}` | {_SEVERITIES[entry.severity]} | {_cell(entry.description)} |"
+                f"| `{code}` | {_SEVERITIES[entry.severity]} | {_cell(entry.describe('nb'))} |"
             )
         return rows
 

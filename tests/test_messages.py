@@ -65,3 +65,13 @@ def test_parameters_render_in_the_language_of_the_sentence(monkeypatch):
 )
 def test_the_language_comes_from_the_option_then_the_environment(argv, env, expected):
     assert messages.from_argv(argv, env) == expected
+
+
+def test_every_diagnostic_code_is_described_in_every_language():
+    from ehnreport.codes import CODES
+
+    described = {k.removeprefix("codes.") for k in messages.catalog() if k.startswith("codes.")}
+    assert described == set(CODES)
+    for entry in CODES.values():
+        # nn may well say it as nb does; English never does.
+        assert entry.describe("en") != entry.describe("nb"), entry.name
