@@ -38,3 +38,14 @@ def golden(request: pytest.FixtureRequest):
         )
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_nb(monkeypatch: pytest.MonkeyPatch):
+    """Each test starts with messages in nb and no EHNREPORT_LANG from the caller's shell."""
+    from ehnreport import messages
+
+    monkeypatch.delenv(messages.ENV, raising=False)
+    messages.choose(messages.DEFAULT)
+    yield
+    messages.choose(messages.DEFAULT)
