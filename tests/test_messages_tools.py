@@ -149,7 +149,7 @@ def test_the_diff_words_follow_the_chosen_language(lang):
     assert "~ [Tekstil].why: «a» → (tomt)" in nb
     messages.choose("en")
     en = as_text([change], "old.yaml", "new.yaml")
-    assert en.startswith("Changes from old.yaml to new.yaml: 1 questions or fields.\n")
+    assert en.startswith("Changes from old.yaml to new.yaml: 1 question(s) or field(s).\n")
     assert "  + added: “Transport”\n  - removed: “Kaffe”\n" in en
     assert "~ [Tekstil].why: “a” → (empty)" in en
     assert as_text([], "a", "b") == "No changes between a and b.\n"
