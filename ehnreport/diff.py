@@ -20,7 +20,7 @@ from . import messages
 from .errors import InputFileError, os_reason
 from .forms import Edition, Question
 from .importer import formview
-from .messages import msg
+from .messages import Texts, msg
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -63,6 +63,9 @@ class Change:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
+    # The label in each language, for the text and HTML headings; `label` (in the
+    # edition's first language) is what the JSON says, the same in every language.
+    labels: Texts | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -202,13 +205,27 @@ def _edition(data: dict[str, Any]) -> Edition:
     return edition_for(data)
 
 
-def _label(e: Edition, path: tuple[str, ...], q: Question) -> str:
-    """A question's label; a field outside the steps with its part's title when short."""
+def _label(e: Edition, path: tuple[str, ...], q: Question, lang: str | None = None) -> str:
+    """A question's label; a field outside the steps with its part's title when short.
+
+    In `lang` when the edition has it (default: its first language); whether the
+    part's title goes before it is decided in the first language, for every language.
+    """
+    first = e.languages[0]
     label = formview.text(e, q.label)
-    if q.code or len(path) != 2:
-        return label
-    title = formview.part_title(e, path[0])
-    return label if label == title or len(label) > 30 else f"{title}: {label}"
+    outside = not q.code and len(path) == 2  # a field of a part outside the steps
+    title = formview.part_title(e, path[0]) if outside else ""
+    with_title = outside and not (label == title or len(label) > 30)
+    if lang is not None and lang != first:
+        label = e.text(q.label, lang) or label
+        part = next((p for p in e.parts if p.key == path[0]), None)
+        title = (e.text(part.title, lang) or formview.part_title(e, path[0])) if part else ""
+    return f"{title}: {label}" if with_title else label
+
+
+def _labels(e: Edition, path: tuple[str, ...], q: Question) -> Texts:
+    """The heading's label in each language of the catalog."""
+    return Texts(*(_label(e, path, q, lang) for lang in Texts._fields))
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -231,6 +248,7 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         label = _label(e, v.path, v.q)
         c = _compare(qid, v.q.code, label, v.dotted, a, b, rows, sub_rows)
         if c is not None:
+            c.labels = _labels(e, v.path, v.q)
             changes.append(c)
     return changes
 
@@ -238,8 +256,14 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 # -- output -----------------------------------------------------------------------------
 
 
+def _shown_label(c: Change) -> str:
+    """The change's label in the chosen language."""
+    return c.labels.pick(messages.language()) if c.labels is not None else c.label
+
+
 def _heading(c: Change) -> str:
-    label = c.label if len(c.label) <= 100 else c.label[:99] + "…"
+    full = _shown_label(c)
+    label = full if len(full) <= 100 else full[:99] + "…"
     return f"{c.code} {label}" if c.code else label
 
 
@@ -391,7 +415,9 @@ def as_html(changes: list[Change], old_name: str, new_name: str) -> str:
         parts.append(f"<p>{html.escape(msg('tools.diff.none').text())}</p>")
     for c in changes:
         code = f'<span class="code">{html.escape(c.code)}</span>' if c.code else ""
-        parts.append(f"<section><h2>{code}{html.escape(c.label)}</h2>{_html_change(c)}</section>")
+        parts.append(
+            f"<section><h2>{code}{html.escape(_shown_label(c))}</h2>{_html_change(c)}</section>"
+        )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

@@ -164,6 +164,32 @@ def test_the_diff_words_follow_the_chosen_language(lang):
     assert diff.as_json([change], "a", "b") == in_nynorsk
 
 
+def test_the_diff_headings_are_the_forms_labels_in_the_chosen_language(lang):
+    text = MINIMAL.read_text(encoding="utf-8")
+    old = read_report(MINIMAL, io.StringIO())
+    new = read_report(None, io.StringIO(text.replace("employees: 1200", "employees: 1300")))
+    changes = diff.diff(old, new)
+    as_json = diff.as_json(changes, "a", "b")
+    heading = "{}: Antall ansatte"
+    assert heading.format("Nøkkelinformasjon om virksomheten og leverandørkjeden") in as_text(
+        changes, "a", "b"
+    )
+    messages.choose("en")
+    en = as_text(changes, "a", "b")
+    assert "Key information about the organisation and the supply chain: Number of employees" in en
+    assert "Antall" not in en and "Number of employees" in as_html(changes, "a", "b")
+    messages.choose("nn")
+    assert "Nøkkelinformasjon om verksemda og leverandørkjeda: Tal på tilsette" in as_text(
+        changes, "a", "b"
+    )
+    # The machine format says the edition's own label whatever the language.
+    assert diff.as_json(changes, "a", "b") == as_json
+    assert (
+        '"label": "Nøkkelinformasjon om virksomheten og leverandørkjeden: Antall ansatte"'
+        in as_json
+    )
+
+
 # -- next-year ----------------------------------------------------------------------
 
 
