@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import messages
 from .errors import InputFileError, os_reason
 from .forms import Edition, Question
 from .importer import formview
+from .messages import Texts, msg
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -61,6 +63,9 @@ class Change:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
+    # The label in each language, for the text and HTML headings; `label` (in the
+    # edition's first language) is what the JSON says, the same in every language.
+    labels: Texts | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -200,13 +205,27 @@ def _edition(data: dict[str, Any]) -> Edition:
     return edition_for(data)
 
 
-def _label(e: Edition, path: tuple[str, ...], q: Question) -> str:
-    """A question's label; a field outside the steps with its part's title when short."""
+def _label(e: Edition, path: tuple[str, ...], q: Question, lang: str | None = None) -> str:
+    """A question's label; a field outside the steps with its part's title when short.
+
+    In `lang` when the edition has it (default: its first language); whether the
+    part's title goes before it is decided in the first language, for every language.
+    """
+    first = e.languages[0]
     label = formview.text(e, q.label)
-    if q.code or len(path) != 2:
-        return label
-    title = formview.part_title(e, path[0])
-    return label if label == title or len(label) > 30 else f"{title}: {label}"
+    outside = not q.code and len(path) == 2  # a field of a part outside the steps
+    title = formview.part_title(e, path[0]) if outside else ""
+    with_title = outside and not (label == title or len(label) > 30)
+    if lang is not None and lang != first:
+        label = e.text(q.label, lang) or label
+        part = next((p for p in e.parts if p.key == path[0]), None)
+        title = (e.text(part.title, lang) or formview.part_title(e, path[0])) if part else ""
+    return f"{title}: {label}" if with_title else label
+
+
+def _labels(e: Edition, path: tuple[str, ...], q: Question) -> Texts:
+    """The heading's label in each language of the catalog."""
+    return Texts(*(_label(e, path, q, lang) for lang in Texts._fields))
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -229,6 +248,7 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         label = _label(e, v.path, v.q)
         c = _compare(qid, v.q.code, label, v.dotted, a, b, rows, sub_rows)
         if c is not None:
+            c.labels = _labels(e, v.path, v.q)
             changes.append(c)
     return changes
 
@@ -236,8 +256,14 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 # -- output -----------------------------------------------------------------------------
 
 
+def _shown_label(c: Change) -> str:
+    """The change's label in the chosen language."""
+    return c.labels.pick(messages.language()) if c.labels is not None else c.label
+
+
 def _heading(c: Change) -> str:
-    label = c.label if len(c.label) <= 100 else c.label[:99] + "…"
+    full = _shown_label(c)
+    label = full if len(full) <= 100 else full[:99] + "…"
     return f"{c.code} {label}" if c.code else label
 
 
@@ -271,8 +297,8 @@ def _text_lines(c: Change, indent: str = "  ") -> list[str]:
         return [indent + _word_text(c.words)]
     if c.kind == "value":
         return [f"{indent}{_show(c.old)} → {_show(c.new)}"]
-    lines = [f"{indent}+ lagt til: «{a}»" for a in c.added]
-    lines += [f"{indent}- fjernet: «{r}»" for r in c.removed]
+    lines = [f"{indent}+ {_said('tools.diff.added', _quoted(a))}" for a in c.added]
+    lines += [f"{indent}- {_said('tools.diff.removed', _quoted(r))}" for r in c.removed]
     for sub in c.changed:
         if sub.kind == "value":
             lines.append(f"{indent}~ {_where(sub, c)}: {_show(sub.old)} → {_show(sub.new)}")
@@ -282,18 +308,28 @@ def _text_lines(c: Change, indent: str = "  ") -> list[str]:
     return lines
 
 
+def _said(key: str, what: str) -> str:
+    """«added: …», «removed: …», «changed: …» in the chosen language."""
+    return msg(key, what=what).text()
+
+
+def _quoted(text: str) -> str:
+    return msg("tools.diff.quoted", text=text).text()
+
+
 def _show(value: Any) -> str:
     if value is None or value == "" or value == [] or value == {}:
-        return "(tomt)"
+        return msg("tools.diff.empty").text()
     if isinstance(value, str):
-        return f"«{' '.join(value.split())}»"
+        return _quoted(" ".join(value.split()))
     return json.dumps(value, ensure_ascii=False)
 
 
 def as_text(changes: list[Change], old_name: str, new_name: str) -> str:
+    """The changes as text for a terminal, its words in the chosen language."""
     if not changes:
-        return f"Ingen endringer mellom {old_name} og {new_name}.\n"
-    lines = [f"Endringer fra {old_name} til {new_name}: {len(changes)} spørsmål eller felt."]
+        return msg("tools.diff.none-between", old=old_name, new=new_name).text() + "\n"
+    lines = [msg("tools.diff.changes", old=old_name, new=new_name, count=len(changes)).text()]
     for c in changes:
         lines.append("")
         lines.append(_heading(c))
@@ -321,16 +357,19 @@ ul{padding-left:1.2rem}
 
 def _html_words(ws: list[Word]) -> str:
     out = []
+    # Read out by screen readers instead of the marks: «lagt til: » before the words.
+    added = html.escape(_said("tools.diff.added", ""))
+    removed = html.escape(_said("tools.diff.removed", ""))
     for w in ws:
         text = html.escape(w.text)
         if w.op == "insert":
             out.append(
-                '<ins><span class="sr">lagt til: </span><span class="mark" aria-hidden="true">'
+                f'<ins><span class="sr">{added}</span><span class="mark" aria-hidden="true">'
                 f'{{+</span>{text}<span class="mark" aria-hidden="true">+}}</span></ins>'
             )
         elif w.op == "delete":
             out.append(
-                '<del><span class="sr">fjernet: </span><span class="mark" aria-hidden="true">'
+                f'<del><span class="sr">{removed}</span><span class="mark" aria-hidden="true">'
                 f'[-</span>{text}<span class="mark" aria-hidden="true">-]</span></del>'
             )
         else:
@@ -346,29 +385,39 @@ def _html_change(c: Change) -> str:
             f"<p><del>[-{html.escape(_show(c.old))}-]</del> → "
             f"<ins>{{+{html.escape(_show(c.new))}+}}</ins></p>"
         )
-    items = [f"<li><ins>{{+ lagt til: {html.escape(a)} +}}</ins></li>" for a in c.added]
-    items += [f"<li><del>[- fjernet: {html.escape(r)} -]</del></li>" for r in c.removed]
+    items = [
+        f"<li><ins>{{+ {html.escape(_said('tools.diff.added', a))} +}}</ins></li>" for a in c.added
+    ]
+    items += [
+        f"<li><del>[- {html.escape(_said('tools.diff.removed', r))} -]</del></li>"
+        for r in c.removed
+    ]
     for sub in c.changed:
-        items.append(f"<li>endret: {html.escape(_where(sub, c))}{_html_change(sub)}</li>")
+        where = html.escape(_said("tools.diff.changed", _where(sub, c)))
+        items.append(f"<li>{where}{_html_change(sub)}</li>")
     return "<ul>" + "".join(items) + "</ul>"
 
 
 def as_html(changes: list[Change], old_name: str, new_name: str) -> str:
-    title = f"Endringer fra {html.escape(old_name)} til {html.escape(new_name)}"
+    """The changes as a page of their own, in the chosen language."""
+    lang = messages.language()
+    title = msg("tools.diff.title", old=html.escape(old_name), new=html.escape(new_name)).text()
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="nb"><head><meta charset="utf-8">',
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title}</title><style>{_CSS}</style></head><body>",
         f"<h1>{title}</h1>",
-        "<p>Tekst som er lagt til, står som <ins>{+slik+}</ins>; tekst som er fjernet, som "
-        "<del>[-slik-]</del>.</p>",
+        # The legend holds its own markup: <ins> and <del> as the changes use them.
+        f"<p>{msg('tools.diff.legend').text()}</p>",
     ]
     if not changes:
-        parts.append("<p>Ingen endringer.</p>")
+        parts.append(f"<p>{html.escape(msg('tools.diff.none').text())}</p>")
     for c in changes:
         code = f'<span class="code">{html.escape(c.code)}</span>' if c.code else ""
-        parts.append(f"<section><h2>{code}{html.escape(c.label)}</h2>{_html_change(c)}</section>")
+        parts.append(
+            f"<section><h2>{code}{html.escape(_shown_label(c))}</h2>{_html_change(c)}</section>"
+        )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -381,7 +430,7 @@ def read_report(path: Path | None, stdin: TextIO) -> dict[str, Any]:
     from .loader import LoadError, decode, load_text
     from .validate import open_report, printable
 
-    name = "standard inn" if path is None else printable(str(path))
+    name: messages.Param = msg("tools.diff.stdin") if path is None else printable(str(path))
     if path is None:
         text = stdin.read()
     else:
@@ -389,20 +438,23 @@ def read_report(path: Path | None, stdin: TextIO) -> dict[str, Any]:
         try:
             text = decode(path.read_bytes())
         except LoadError as exc:
-            raise InputFileError(f"{name}: {exc.diagnostic.message}") from None
+            problem = exc.diagnostic.message
+            raise InputFileError(msg("tools.diff.problem", file=name, problem=problem)) from None
         except OSError as exc:
-            raise InputFileError(f"{name}: kan ikke leses ({os_reason(exc)}).") from None
+            raise InputFileError(
+                msg("tools.diff.unreadable", file=name, reason=os_reason(exc))
+            ) from None
     try:
         loaded = load_text(text)
     except LoadError as exc:
         d = exc.diagnostic
-        raise InputFileError(f"{name}:{d.line}:{d.column}: {d.message}") from None
+        raise InputFileError(
+            msg("tools.diff.problem-at", file=name, line=d.line, column=d.column, problem=d.message)
+        ) from None
     if not isinstance(loaded.data, dict):
-        raise InputFileError(f"{name}: er ikke en rapport.")
+        raise InputFileError(msg("tools.diff.not-a-report", file=name))
     errors = formview.report_errors(loaded.data)
     if errors:
-        raise InputFileError(
-            f"{name}: er ikke en gyldig rapport ({errors} feil); «ehnreport validate» viser dem."
-        )
+        raise InputFileError(msg("tools.diff.not-valid", file=name, count=errors))
     data: dict[str, Any] = loaded.data
     return data

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import messages
 from .errors import ReportInvalid
 from .forms import Edition, load_edition
 from .importer import formview
 from .importer.writer import report_yaml
+from .messages import msg
 from .validate import check_file, printable
 
 
@@ -57,9 +59,15 @@ def next_year(source: Path, target: Path | None = None) -> tuple[Draft, Path]:
     before = load_edition(old["report"]["form"])
     after = next_edition(before, year)
     draft = Draft(text="", year=year)
+    # The draft's comments are part of the report: in its language, as init writes them.
+    lang = _language(old, after)
+
+    def say(key: str, **params: messages.Param) -> str:
+        return msg(key, **params).text(lang)
+
     notes: dict[str, list[str]] = {}
     data: dict[str, Any] = {}
-    last = f"Fjorårets tekst ({year - 1}); oppdater den for {year}."
+    last = say("tools.nextyear.last-year", last=year - 1, year=year)
     old_by_id = formview.by_id(before)
     for qid, new in formview.by_id(after).items():
         was = old_by_id.get(qid)
@@ -74,15 +82,11 @@ def next_year(source: Path, target: Path | None = None) -> tuple[Draft, Path]:
             # Last year's goals for the coming year are this year's goals, without status.
             value = _goals_for_the_year(old, before, new.q.table)
             if value:
-                notes[new.dotted] = [
-                    f"Målene for {year} fra fjorårets rapport; sett status når året er omme."
-                ]
+                notes[new.dotted] = [say("tools.nextyear.goals", year=year)]
         if not formview.answered(value):
             continue
         if new.q.kind == "file" and not (target.parent / str(value)).is_file():
-            notes[new.dotted] = [
-                f"Filen «{value}» ligger ikke ved siden av denne filen; legg den inn igjen."
-            ]
+            notes[new.dotted] = [say("tools.nextyear.file-missing", file=str(value))]
             draft.dropped.append(new.dotted)
             continue
         if new.q.yearly == "clear" and new.q.kind != "goals":
@@ -101,12 +105,20 @@ def next_year(source: Path, target: Path | None = None) -> tuple[Draft, Path]:
     if not formview.answered(_get(data, ("member", "logo"))):
         (data.get("member") or {}).pop("logo_alt", None)
     header = [
-        f"Rapport til Etisk handel Norge (EHN) for {year}: {_get(old, ('member', 'name'))}.",
-        f"Utkast laget med «ehnreport next-year» fra {source.name}. Fjorårets tall er "
-        "fjernet; de andre svarene står som utgangspunkt og må oppdateres.",
+        say("importer.report-for", year=year, member=str(_get(old, ("member", "name")))),
+        say("tools.nextyear.header", source=source.name),
     ]
-    draft.text = report_yaml(data, after, header=header, notes=notes)
+    draft.text = report_yaml(data, after, header=header, notes=notes, language=lang)
     return draft, target
+
+
+def _language(data: dict[str, Any], edition: Edition) -> str:
+    """The report's language when the edition (and the catalog) has it, else the edition's."""
+    lang = _get(data, ("report", "language"))
+    if isinstance(lang, str) and lang in edition.languages and lang in messages.LANGUAGES:
+        return lang
+    first = edition.languages[0]
+    return first if first in messages.LANGUAGES else messages.DEFAULT
 
 
 def _goals_for_the_year(old: dict[str, Any], before: Edition, table: Any) -> list[Any]:

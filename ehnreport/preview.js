@@ -11,6 +11,9 @@
   var status = document.getElementById("ehnreport-preview-status");
   var pdfLink = document.getElementById("ehnreport-preview-pdf");
   var KEY = "ehnreport-preview-scroll";
+  // The words come from the page, in the language ehnreport speaks.
+  var HEADING = root.getAttribute("data-heading") || "";
+  var OFFLINE = root.getAttribute("data-offline") || "";
 
   // Keep the reader's place across reloads: the browser's own restoring is
   // unreliable when the page above the place has changed.
@@ -46,7 +49,7 @@
       return;
     }
     var heading = document.createElement("h2");
-    heading.textContent = "Siste lagring kan ikke vises. Siden under er forrige gyldige versjon.";
+    heading.textContent = HEADING;
     problems.appendChild(heading);
     var list = document.createElement("ul");
     lines.forEach(function (line) {
@@ -88,6 +91,6 @@
     pdfLink.hidden = !state.pdf;
   });
   source.addEventListener("error", function () {
-    status.textContent = "Ingen forbindelse med ehnreport preview; prøver igjen …";
+    status.textContent = OFFLINE;
   });
 })();

@@ -41,7 +41,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from . import messages
 from .errors import UserError
+from .messages import Msg, msg
 from .validate import check_file, printable
 from .watch import BuildInputs, watch
 
@@ -110,13 +112,20 @@ class Preview:
             state.version += 1
             version = state.page
             self._cond.notify_all()
-        what = f"endret: {', '.join(Path(c).name for c in changed[:5])}; " if changed else ""
+        files = tuple(Path(c).name for c in (changed or [])[:5])
         if page is None:
-            self._log(f"[{stamp}] {what}ikke vist; forrige versjon vises.")
+            said = msg("tools.preview.not-shown-changed", files=files) if files else None
+            self._log(f"[{stamp}] {said or msg('tools.preview.not-shown')}")
             for line in problems:
                 self._log(line)
             return
-        self._log(f"[{stamp}] {what}siden er oppdatert ({ms:.0f} ms).")
+        ms_text = f"{ms:.0f}"
+        said = (
+            msg("tools.preview.updated-changed", files=files, ms=ms_text)
+            if files
+            else msg("tools.preview.updated", ms=ms_text)
+        )
+        self._log(f"[{stamp}] {said}")
         if self._pdf is not None:
             self._pdf.request(version)
 
@@ -135,7 +144,7 @@ class Preview:
             lines = [d.format() for d in errors]
             warnings = len(result.diagnostics) - len(errors)
             if warnings:
-                lines.append(f"… og {warnings} advarsler; «ehnreport validate» viser dem.")
+                lines.append(str(msg("tools.preview.more-warnings", count=warnings)))
             return None, lines
         md = MarkdownRenderer(folder=result.folder, loaded=result.loaded, file=str(result.path))
         try:
@@ -156,7 +165,7 @@ class Preview:
 
     def _pdf_started(self) -> None:
         with self._cond:
-            self._state.pdf_status = "PDF-en lages …"
+            self._state.pdf_status = str(msg("tools.preview.pdf-making"))
             self._state.version += 1
             self._cond.notify_all()
 
@@ -188,7 +197,7 @@ class Preview:
             page, version, problems, pdf, status = (s.html, s.page, s.problems, s.pdf, s.pdf_status)
         bar = _bar(version, problems, pdf > 0, status, self.report.name, self.pdf_name)
         if not page:  # the first save already failed: an empty page with the problems
-            page = _EMPTY_PAGE
+            page = _empty_page()
         page = page.replace("</head>", _HEAD + "</head>", 1)
         match = _BODY.search(page)
         at = match.end() if match else 0
@@ -207,10 +216,15 @@ class Preview:
             self._pdf.stop()
 
 
-_EMPTY_PAGE = (
-    '<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
-    "<title>Forhåndsvisning</title>\n</head>\n<body>\n<main></main>\n</body>\n</html>\n"
-)
+def _empty_page() -> str:
+    """The page shown while no save has been shown yet, in the chosen language."""
+    lang = messages.language()
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(msg('tools.preview.title').text(lang))}</title>\n</head>\n"
+        "<body>\n<main></main>\n</body>\n</html>\n"
+    )
+
 
 _HEAD = (
     f'<script src="{SCRIPT}" defer></script>\n'
@@ -231,21 +245,31 @@ _HEAD = (
 
 
 def _bar(page: int, problems: list[str], pdf: bool, status: str, report: str, name: str) -> str:
-    """The preview's own strip: the PDF link, and the problems in an ARIA live region."""
+    """The preview's own strip: the PDF link, and the problems in an ARIA live region.
+
+    The texts the page's script shows itself (the heading over the problems, the
+    line for a lost connection) are handed to it in data attributes, in the chosen
+    language, so that the script holds no words of its own.
+    """
+
+    def say(key: str, **params: messages.Param) -> str:
+        return html.escape(msg(key, **params).text())
+
     hidden = "" if pdf else " hidden"
-    link = f'<a id="ehnreport-preview-pdf" href="/{quote(name)}"{hidden}>Åpne PDF-en</a>'
-    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
-    shown = (
-        "<h2>Siste lagring kan ikke vises. Siden under er forrige gyldige versjon.</h2>"
-        f"<ul>{items}</ul>"
-        if problems
-        else ""
+    link = (
+        f'<a id="ehnreport-preview-pdf" href="/{quote(name)}"{hidden}>'
+        f"{say('tools.preview.open-pdf')}</a>"
     )
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
+    heading = say("tools.preview.not-shown-heading")
+    shown = f"<h2>{heading}</h2><ul>{items}</ul>" if problems else ""
     return (
-        f'<aside id="ehnreport-preview" aria-label="Forhåndsvisning" data-page="{page}">\n'
+        f'<aside id="ehnreport-preview" aria-label="{say("tools.preview.title")}" '
+        f'data-page="{page}" data-heading="{heading}" '
+        f'data-offline="{say("tools.preview.offline")}">\n'
         f'<div id="ehnreport-preview-problems" role="alert" aria-live="assertive" '
         f'aria-atomic="true">{shown}</div>\n'
-        f"<p>Forhåndsvisning av {html.escape(report)}. {link} "
+        f"<p>{say('tools.preview.of', report=report)} {link} "
         f'<span id="ehnreport-preview-status">{html.escape(status)}</span></p>\n'
         "</aside>\n"
     )
@@ -307,7 +331,9 @@ class _PdfBuilder:
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     start_new_session=True,
-                    env={**os.environ, "GITHUB_ACTIONS": ""},
+                    # The child's last line is shown as the PDF's status: in the
+                    # language of the preview.
+                    env={**os.environ, "GITHUB_ACTIONS": "", messages.ENV: messages.language()},
                 )
                 proc = self._proc
             out, err = proc.communicate()
@@ -319,13 +345,16 @@ class _PdfBuilder:
             if superseded:
                 continue
             if proc.returncode == 0:
-                self._preview._pdf_done(
-                    page, f"PDF-en er oppdatert {time.strftime('%H:%M:%S')}.", True
-                )
+                updated = msg("tools.preview.pdf-updated", time=time.strftime("%H:%M:%S"))
+                self._preview._pdf_done(page, str(updated), True)
             else:
                 lines = (err or out).decode("utf-8", "replace").strip().splitlines()
-                why = lines[-1] if lines else f"avslutningskode {proc.returncode}"
-                self._preview._pdf_done(page, f"PDF-en kunne ikke lages: {why}", False)
+                why = (
+                    lines[-1]
+                    if lines
+                    else str(msg("tools.preview.exit-code", code=proc.returncode))
+                )
+                self._preview._pdf_done(page, str(msg("tools.preview.pdf-failed", why=why)), False)
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -345,13 +374,13 @@ class PreviewServer(ThreadingHTTPServer):
             if exc.errno == errno.EADDRINUSE:
                 other = port + 1 if port < 65535 else DEFAULT_PORT
                 raise PortInUse(
-                    f"port {port} på {HOST} er allerede i bruk av et annet program. "
-                    f"Velg en annen port, for eksempel «--port {other}»."
+                    msg("tools.preview.port-in-use", port=port, host=HOST, other=other)
                 ) from None
             if exc.errno == errno.EACCES:
                 raise PortInUse(
-                    f"har ikke lov til å bruke port {port} på {HOST}. "
-                    f"Velg en port over 1023, for eksempel «--port {DEFAULT_PORT}»."
+                    msg(
+                        "tools.preview.port-not-allowed", port=port, host=HOST, default=DEFAULT_PORT
+                    )
                 ) from None
             raise
 
@@ -379,11 +408,11 @@ class _Handler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
     def _not_allowed(self) -> None:
-        self._text(HTTPStatus.METHOD_NOT_ALLOWED, "Bare GET er tillatt.", {"Allow": "GET"})
+        self._text(HTTPStatus.METHOD_NOT_ALLOWED, msg("tools.preview.only-get"), {"Allow": "GET"})
 
     def do_GET(self) -> None:
         if (self.headers.get("Host") or "").lower() not in self.server.allowed_hosts():
-            self._text(HTTPStatus.FORBIDDEN, "Ukjent vertsnavn; åpne adressen ehnreport viser.")
+            self._text(HTTPStatus.FORBIDDEN, msg("tools.preview.unknown-host"))
             return
         path = self.path.split("?", 1)[0]
         preview = self.server.preview
@@ -396,7 +425,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/" + quote(preview.pdf_name):
             self._pdf(preview)
         else:
-            self._text(HTTPStatus.NOT_FOUND, "Finnes ikke. Forhåndsvisningen er på /.")
+            self._text(HTTPStatus.NOT_FOUND, msg("tools.preview.not-found"))
 
     def _pdf(self, preview: Preview) -> None:
         path = preview.pdf_file()
@@ -405,7 +434,7 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             data = None
         if data is None:
-            self._text(HTTPStatus.SERVICE_UNAVAILABLE, "PDF-en er ikke ferdig ennå.")
+            self._text(HTTPStatus.SERVICE_UNAVAILABLE, msg("tools.preview.pdf-not-ready"))
             return
         self._send(HTTPStatus.OK, "application/pdf", data)
 
@@ -460,8 +489,9 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
-    def _text(self, status: HTTPStatus, text: str, extra: dict[str, str] | None = None) -> None:
-        self._send(status, "text/plain; charset=utf-8", (text + "\n").encode("utf-8"), extra)
+    def _text(self, status: HTTPStatus, text: Msg, extra: dict[str, str] | None = None) -> None:
+        body = (text.text() + "\n").encode("utf-8")
+        self._send(status, "text/plain; charset=utf-8", body, extra)
 
 
 def _script() -> bytes:
@@ -489,7 +519,7 @@ def serve(
     try:
         server = PreviewServer((HOST, port), preview)
         url = f"http://{HOST}:{server.port}/"
-        log(f"Forhåndsvisning av {printable(str(report))} på {url} (Ctrl-C avslutter).")
+        log(str(msg("tools.preview.serving", report=printable(str(report)), url=url)))
         watcher = threading.Thread(
             target=watch,
             args=(preview.inputs.files, preview.refresh),

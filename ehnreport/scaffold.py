@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .forms import DEFAULT, Edition, Question, load_edition
+from .messages import Msg, msg
 from .words import words
 from .yamlwriter import CONTROL, key_value, scalar
 
@@ -43,41 +44,42 @@ def scaffold(
     name when it fits the running footer. `schema` is the path written on the
     editor's modeline (none when None); `form` the edition (bundled, or added with
     --forms); `language` the report's language, which its comments are in too (default:
-    the edition's first). Raises ValueError, with a Norwegian message, for a name, year
-    or language the report could not hold, so the result is always valid; KeyError for
-    an unknown form.
+    the edition's first). Raises ValueError, its argument a `Msg` (a sentence in the
+    chosen language), for a name, year or language the report could not hold, so the
+    result is always valid; KeyError for an unknown form.
     """
     edition = load_edition(form)
     lang = language or edition.languages[0]
     if lang not in edition.languages:
         raise ValueError(
-            f"skjemaet {edition.id} finnes ikke på «{lang}»; velg et av språkene "
-            f"{', '.join(edition.languages)}."
+            msg(
+                "tools.scaffold.no-language",
+                form=edition.id,
+                lang=lang,
+                languages=edition.languages,
+            )
         )
     if year is None:
         year = (today or dt.date.today()).year - 1
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise ValueError(
-            f"{year} er ikke et mulig rapporteringsår. Skriv året med fire sifre, som 2024."
-        )
+        raise ValueError(msg("tools.scaffold.bad-year", year=str(year)))
     name = (
-        _clean(member, "navnet på virksomheten")
+        _clean(member, msg("tools.scaffold.member-name"))
         if member is not None
         else _placeholder(edition, "member.name", lang, DEFAULT_MEMBER)
     )
     if short_name is not None:
-        short = _clean(short_name, "kortnavnet")
+        short = _clean(short_name, msg("tools.scaffold.short-name"))
     elif member is None:
         short = _placeholder(edition, "member.short-name", lang, DEFAULT_SHORT_NAME)
     else:
         short = _shorten(name)
     if len(short) > MAX_SHORT_NAME:
         raise ValueError(
-            f"kortnavnet «{short}» er {len(short)} tegn; det står i bunnteksten på hver side "
-            f"og kan være høyst {MAX_SHORT_NAME} tegn."
+            msg("tools.scaffold.short-too-long", short=short, length=len(short), max=MAX_SHORT_NAME)
         )
     if schema is not None and (not schema.strip() or _CONTROL.search(schema)):
-        raise ValueError("stien til skjemaet kan ikke være tom eller inneholde linjeskift.")
+        raise ValueError(msg("tools.scaffold.bad-schema"))
 
     # Values the scaffold fills in, by the kind of question: the rest are left empty.
     values: dict[str, Any] = {"year": year, "edition": edition.id, "language": lang}
@@ -134,13 +136,13 @@ def _placeholder(edition: Edition, question_id: str, language: str, default: str
     return edition.text(q.placeholder, language) or default
 
 
-def _clean(value: str, what: str) -> str:
+def _clean(value: str, what: Msg) -> str:
     """One line of text without control characters, or ValueError."""
     text = " ".join(value.split())
     if not text:
-        raise ValueError(f"{what} kan ikke være tomt.")
+        raise ValueError(msg("tools.scaffold.empty", what=what))
     if _CONTROL.search(text):
-        raise ValueError(f"{what} inneholder kontrolltegn; skriv det med vanlige tegn.")
+        raise ValueError(msg("tools.scaffold.control", what=what))
     return text
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import InputFileError
 from ..forms import Edition
+from ..messages import Msg, msg
 from ..validate import open_report, printable
 from . import formview
 from .portal import Doc, Imported, NotAReport, read, year_of
@@ -30,7 +31,7 @@ class ImportResult:
     counts: list[tuple[int, int, int]] = field(default_factory=list)  # step, answered, total
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Msg]:
         return self.imported.warnings
 
 
@@ -39,7 +40,7 @@ def read_doc(source: Path) -> Doc:
     name = printable(str(source))
     open_report(source)
     if source.stat().st_size > MAX_SOURCE:
-        raise InputFileError(f"{name}: filen er større enn {MAX_SOURCE // 2**20} MiB.")
+        raise InputFileError(msg("importer.too-large", file=name, mib=MAX_SOURCE // 2**20))
     raw = source.read_bytes()
     if raw.startswith(b"%PDF"):
         from .pdftext import pdf_doc
@@ -48,11 +49,9 @@ def read_doc(source: Path) -> Doc:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputFileError(
-            f"{name}: er verken en PDF eller en tekstfil i UTF-8. Lagre teksten som UTF-8."
-        ) from None
+        raise InputFileError(msg("importer.not-pdf-or-text", file=name)) from None
     if len(text) > MAX_TEXT:
-        raise InputFileError(f"{name}: teksten er lengre enn {MAX_TEXT // 2**20} MiB tegn.")
+        raise InputFileError(msg("importer.text-too-long", file=name, mib=MAX_TEXT // 2**20))
     return Doc.from_text(text)
 
 
@@ -65,11 +64,7 @@ def build_data(
         year = imported.year
     if year is None:
         year = (today or dt.date.today()).year - 1
-        imported.check(
-            "report.year",
-            f"rapporteringsåret står ikke i teksten; {year} er satt inn. Rett det, "
-            "eller bruk --year.",
-        )
+        imported.check("report.year", msg("importer.no-year", year=year))
     data["report"] = {"year": year, "form": edition.id, "language": edition.languages[0]}
     key_info = data.get("key_info") or {}
     name_q, short_q = edition.question("member.name"), edition.question("member.short-name")
@@ -78,15 +73,13 @@ def build_data(
     if not name:
         # The placeholder `init` writes: validate warns until it is replaced.
         name = formview.text(edition, name_q.placeholder) or "?"
-        imported.check("member.name", "virksomhetens navn står ikke i teksten; skriv det inn.")
+        imported.check("member.name", msg("importer.no-member-name"))
     short = imported.short_name
     if not short:
         short = name if len(name) <= longest else name[:longest].rstrip()
-        imported.check(
-            "member.short_name", f"bunnteksten med kortnavnet ble ikke funnet; «{short}» er brukt."
-        )
+        imported.check("member.short_name", msg("importer.no-short-name", short=short))
     elif len(short) > longest:
-        imported.check("member.short_name", "kortnavnet i bunnteksten er for langt; det er kuttet.")
+        imported.check("member.short_name", msg("importer.short-name-cut"))
         short = short[:longest].rstrip()
     data["member"] = {name_q.key: name, short_q.key: short}
     return data
@@ -118,7 +111,7 @@ def import_report(
     if edition is not None:
         form = formview.edition(edition)
     if year is not None and not 2000 <= year <= 2100:
-        raise InputFileError(f"{year} er ikke et mulig rapporteringsår. Skriv det som 2024.")
+        raise InputFileError(msg("importer.bad-year", year=year))
     doc = read_doc(source)
     if edition is None:
         found = year or year_of(doc) or (today or dt.date.today()).year - 1
@@ -126,26 +119,36 @@ def import_report(
     try:
         imported = read(doc, form)
     except NotAReport as exc:
-        raise InputFileError(f"{printable(str(source))}: {exc}") from None
+        raise InputFileError(
+            msg("importer.in-file", file=printable(str(source)), problem=exc.msg)
+        ) from None
     data = build_data(imported, year=year, edition=form, today=today)
+    # The file's comments are in the report's language, as init writes them.
+    lang = imported.language
+    marker = msg("importer.marker")
     header = [
-        f"Rapport til Etisk handel Norge (EHN) for {data['report']['year']}: "
-        f"{data['member']['name']}.",
-        f"Hentet fra «{source.name}» med «ehnreport import» for skjemaet {form.id}. "
-        "Les gjennom svarene mot PDF-en; kommentarer som begynner med SJEKK viser hvor "
-        "teksten var usikker.",
+        msg("importer.report-for", year=data["report"]["year"], member=data["member"]["name"]),
+        msg("importer.header", source=source.name, form=form.id, marker=marker),
     ]
-    text = report_yaml(data, form, header=header, notes=imported.notes)
+    text = report_yaml(
+        data, form, header=[h.text(lang) for h in header], notes=imported.notes, language=lang
+    )
     return ImportResult(text, imported, count_answers(data, form))
 
 
 def summary(result: ImportResult) -> list[str]:
     """The closing lines of `ehnreport import`: answers per step and places to check."""
-    per_step = ", ".join(f"trinn {n} {a}/{t}" for n, a, t in result.counts)
-    lines = [f"Besvarte spørsmål: {per_step}."]
+    per_step = tuple(
+        msg("importer.step-count", step=n, answered=a, total=t) for n, a, t in result.counts
+    )
+    lines = [str(msg("importer.answered", steps=per_step))]
     if result.warnings:
-        lines.append(f"Steder å sjekke ({len(result.warnings)}), merket SJEKK i filen:")
-        lines.extend(f"  {printable(w)}" for w in result.warnings)
+        # The marker as the file spells it, whatever language the screen is in.
+        marker = msg("importer.marker").text(result.imported.language)
+        lines.append(
+            str(msg("importer.places-to-check", count=len(result.warnings), marker=marker))
+        )
+        lines.extend(f"  {printable(str(w))}" for w in result.warnings)
     else:
-        lines.append("Ingen steder ble markert som usikre; les likevel gjennom mot PDF-en.")
+        lines.append(str(msg("importer.nothing-unsure")))
     return lines

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from ..errors import InputFileError
 from ..forms import Column, Edition, Part, Question, Table, known_editions, load_edition
+from ..messages import msg
 from ..validate import printable
 
 # Headings the report templates print around the parts, and that the edition does not
@@ -28,7 +29,7 @@ def edition(edition_id: str) -> Edition:
     except KeyError:
         known = ", ".join(known_editions())
         raise InputFileError(
-            f"ukjent skjemautgave «{printable(edition_id)}». Kjente: {known}."
+            msg("importer.unknown-edition", form=printable(edition_id), known=known)
         ) from None
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..errors import InputFileError
+from ..messages import msg
 from .portal import _FOOTER, TABLE_MARK, Doc, Table
 
 _BARE_FOOTER = re.compile(r"^\s*[^|\s][^|]*?\s*\|\s*\d{1,4}\s*$")
@@ -94,9 +95,9 @@ def pdf_doc(raw: bytes, name: str) -> Doc:
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
-            raise InputFileError(f"{name}: PDF-en er kryptert; lagre den uten passord først.")
+            raise InputFileError(msg("importer.pdf-encrypted", file=name))
         if len(reader.pages) > MAX_PAGES:
-            raise InputFileError(f"{name}: PDF-en har mer enn {MAX_PAGES} sider.")
+            raise InputFileError(msg("importer.pdf-too-many-pages", file=name, max=MAX_PAGES))
         root: Any = reader.trailer["/Root"]
         tree: Any = root.get("/StructTreeRoot")
         if tree is not None:
@@ -107,9 +108,7 @@ def pdf_doc(raw: bytes, name: str) -> Doc:
     except InputFileError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        raise InputFileError(
-            f"{name}: PDF-en kan ikke leses; den er skadet eller ikke en PDF."
-        ) from None
+        raise InputFileError(msg("importer.pdf-unreadable", file=name)) from None
 
 
 def _plain(reader: Any) -> Doc:

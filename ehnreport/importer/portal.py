@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import InputFileError
 from ..forms import Column, Edition
 from ..forms import Table as FormTable
+from ..messages import Msg, Texts, msg
 from . import formview as fv
 from .text import clean_line, markdown, one_line, paragraphs, squash
 
@@ -80,19 +81,36 @@ class Imported:
 
     data: dict[str, Any]
     e: Edition
-    notes: dict[str, list[str]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # in the report's language
+    warnings: list[Msg] = field(default_factory=list)  # printed in the user's
     short_name: str | None = None
     member_name: str | None = None
     year: int | None = None
 
-    def check(self, dotted: str, message: str, raw: str | None = None) -> None:
+    @property
+    def language(self) -> str:
+        """The report's language: the edition's first, as the imported report says."""
+        return self.e.languages[0]
+
+    def check(self, dotted: str, message: Msg, raw: str | None = None) -> None:
         """Mark `dotted` as a place to check, with a comment in the file and a warning."""
-        lines = [f"SJEKK: {message}"]
+        lang = self.language
+        lines = [msg("importer.check-note", marker=msg("importer.marker"), problem=message)]
         if raw:
-            lines.append("Teksten fra PDF-en: " + " ".join(raw.split()))
-        self.notes.setdefault(dotted, []).extend(lines)
-        self.warnings.append(f"{dotted}: {message}")
+            lines.append(msg("importer.pdf-text", text=" ".join(raw.split())))
+        self.notes.setdefault(dotted, []).extend(m.text(lang) for m in lines)
+        self.warnings.append(msg("importer.at", path=dotted, problem=message))
+
+    def yes_no(self) -> tuple[Texts, Texts]:
+        """The printed words of a yes/no cell, in each language."""
+        words = {v.id: v.words for v in self.e.yes_no}
+
+        def printed(key: str, default: str) -> Texts:
+            return Texts.of(
+                {lang: w[0] for lang, w in words.get(key, {}).items() if w} or {"nb": default}
+            )
+
+        return printed("yes", "Ja"), printed("no", "Nei")
 
     def table(self, dotted: str) -> FormTable:
         """The columns of the table question whose answer stands at `dotted`."""
@@ -270,15 +288,10 @@ def read(doc: Doc, edition: Edition) -> Imported:
         cursor = hit[1]
         found.append(anchor)
     if not found:
-        raise NotAReport(
-            "fant ingen av skjemaets ledetekster i teksten; er dette en rapport til EHN?"
-        )
+        raise NotAReport(msg("importer.not-a-report"))
     total = len(_plan(edition))
     if len(found) < total // 4:
-        result.warnings.append(
-            f"teksten har bare {len(found)} av skjemaets {total} ledetekster; "
-            "er det hele rapporten?"
-        )
+        result.warnings.append(msg("importer.few-labels", found=len(found), total=total))
     questions = {v.dotted: v.q for v in fv.questions(edition) if v.path[0] == "steps"}
     for i, anchor in enumerate(found):
         assert anchor.at is not None and anchor.end is not None
@@ -291,11 +304,8 @@ def read(doc: Doc, edition: Edition) -> Imported:
             if not stray.is_empty():
                 after = next((a.key for a in found[i + 1 :] if a.kind == "question"), None)
                 where = after or "report.year"
-                result.check(
-                    where,
-                    f"tekst etter overskriften {anchor.key} hører ikke til noe spørsmål.",
-                    one_line(stray.lines),
-                )
+                said = msg("importer.stray-text", section=anchor.key)
+                result.check(where, said, one_line(stray.lines))
             continue
         if anchor.kind == "skip":
             continue
@@ -419,7 +429,7 @@ def _foreword(region: Region, out: Imported) -> None:
     text = markdown(lines, region.width)
     out.data["foreword"] = {"text": text or None, "name": name, "title": title}
     if len(sig) > 2:
-        out.check("foreword.name", "navn og tittel under forordet er usikre.", " ".join(sig))
+        out.check("foreword.name", msg("importer.foreword-signature"), " ".join(sig))
 
 
 def _short_fields(region: Region, out: Imported, part: str) -> None:
@@ -434,7 +444,7 @@ def _short_fields(region: Region, out: Imported, part: str) -> None:
         if kind == "count":
             number = _number(one_line(sub.lines))
             if number is None:
-                out.check(dotted, "tallet kunne ikke leses; skriv det inn.", one_line(sub.lines))
+                out.check(dotted, msg("importer.number-unreadable"), one_line(sub.lines))
             else:
                 values[key] = number
         elif kind == "text":
@@ -444,7 +454,7 @@ def _short_fields(region: Region, out: Imported, part: str) -> None:
             if _EMAIL.match(mail):
                 values[key] = mail
             else:
-                out.check(dotted, "e-postadressen kunne ikke leses.", mail)
+                out.check(dotted, msg("importer.email-unreadable"), mail)
         else:
             values[key] = one_line(sub.lines)
     out.data[part] = values
@@ -623,7 +633,7 @@ def _url(region: Region, out: Imported, dotted: str) -> None:
     if _URL.match(text):
         _put(out, dotted, text)
     else:
-        out.check(dotted, "svaret er ikke en nettadresse; skriv adressen inn.", text)
+        out.check(dotted, msg("importer.not-a-url"), text)
 
 
 def _shape(t: FormTable) -> str:
@@ -678,13 +688,15 @@ def _tagged_requirements(region: Region, out: Imported, dotted: str) -> None:
             elif columns[key].type == "count":
                 number = _number(cell)
                 if number is None:
-                    out.check(dotted, f"rad {i}: antall leverandører kunne ikke leses.", cell)
+                    out.check(dotted, msg("importer.row-count-unreadable", row=i), cell)
                 else:
                     item[key] = number
             else:
                 word = _yes_no(cell)
                 if word is None:
-                    out.check(dotted, f"rad {i}: «{cell}» er verken Ja eller Nei.", cell)
+                    yes, no = out.yes_no()
+                    said = msg("importer.row-not-yes-no", row=i, cell=cell, yes=yes, no=no)
+                    out.check(dotted, said, cell)
                 else:
                     item[key] = word
         if item.get(keys[0]):
@@ -699,7 +711,7 @@ def _put_table(out: Imported, dotted: str, t: FormTable, rows: list[Any], commen
     if comment and t.comment_key is not None:
         value[t.comment_key] = comment
     elif comment:
-        out.check(dotted, "teksten under tabellen har ikke noe felt; den er utelatt.", comment)
+        out.check(dotted, msg("importer.comment-without-field"), comment)
     _put(out, dotted, value)
 
 
@@ -761,7 +773,7 @@ def _tagged_counts(region: Region, out: Imported, dotted: str) -> None:
         for row in table.body(header) or []:
             number = _number(re.sub(r"\s*stk\.?\s*$", "", row[0]))
             if number is None or len(row) < 2:
-                out.check(dotted, "en rad i tabellen kunne ikke leses.", " ".join(row))
+                out.check(dotted, msg("importer.row-unreadable"), " ".join(row))
                 continue
             counts.append({group: table.caption, other: row[1], count: number})
     _put_table(out, dotted, t, counts, region.prose())
@@ -843,7 +855,7 @@ def _requirements(region: Region, out: Imported, dotted: str) -> None:
                 if i == len(rows) and key == keys[-1]:
                     extra = rest
                 elif rest:
-                    out.check(dotted, f"rad {i}: tekst etter svaret er utelatt.", " ".join(rest))
+                    out.check(dotted, msg("importer.row-text-after", row=i), " ".join(rest))
                 lines = lines[:1]
             cell = one_line(_drop_number_tail(lines, key == keys[0]))
             if not cell:
@@ -851,7 +863,7 @@ def _requirements(region: Region, out: Imported, dotted: str) -> None:
             if types[key] == "count":
                 number = _number(cell)
                 if number is None:
-                    out.check(dotted, f"rad {i}: antall leverandører kunne ikke leses.", cell)
+                    out.check(dotted, msg("importer.row-count-unreadable", row=i), cell)
                 else:
                     item[key] = number
             elif types[key] != "yesno":
@@ -859,12 +871,15 @@ def _requirements(region: Region, out: Imported, dotted: str) -> None:
             else:
                 word = _yes_no(cell)
                 if word is None:
-                    out.check(dotted, f"rad {i}: «{cell}» er verken Ja eller Nei.", cell)
+                    yes, no = out.yes_no()
+                    said = msg("importer.row-not-yes-no", row=i, cell=cell, yes=yes, no=no)
+                    out.check(dotted, said, cell)
                 else:
                     item[key] = word
         if keys[0] not in item:
             if item:
-                out.check(dotted, f"rad {i} har ingen {out.labels(t)[0][1]}; den er utelatt.")
+                label = Texts.of(t.columns[0].label)
+                out.check(dotted, msg("importer.row-without-name", row=i, label=label))
             continue
         parsed.append(item)
     comment = markdown(extra, region.width) if extra else ""
@@ -931,7 +946,7 @@ def _risks(region: Region, out: Imported, dotted: str) -> None:
     if not runs:
         text = markdown(lines, width)
         if text:
-            out.check(dotted, "tabellen kunne ikke leses; teksten står som kommentar.", text)
+            out.check(dotted, msg("importer.table-unreadable"), text)
             _put_table(out, dotted, t, [], text)
         return
     risks: list[dict[str, Any]] = []
@@ -952,7 +967,7 @@ def _risks(region: Region, out: Imported, dotted: str) -> None:
             if middle and k > 0 and geo is None:
                 geo = one_line(middle)
             elif middle:
-                out.check(dotted, f"teksten foran risiko {k + 1} er usikker.", " ".join(middle))
+                out.check(dotted, msg("importer.text-before-risk", n=k + 1), " ".join(middle))
             if k > 0:
                 geos[k - 1] = geo
             continue
@@ -971,7 +986,7 @@ def _risks(region: Region, out: Imported, dotted: str) -> None:
                     paras = [paras[0][1:]]
             if len(paras) > 1:
                 raw = " ".join(x for p in paras for x in p)
-                out.check(dotted, f"navnet på risiko {k + 1} er usikkert.", raw)
+                out.check(dotted, msg("importer.risk-name-unsure", n=k + 1), raw)
             names.append(one_line([x for p in paras for x in p]))
         else:
             if paras and geo is None and _short(paras[0]):
@@ -986,7 +1001,7 @@ def _risks(region: Region, out: Imported, dotted: str) -> None:
         if geos[k] and geo_c is not None:
             risk[geo_c.key] = geos[k]
         if not risk[name_c.key]:
-            out.check(dotted, f"risiko {k + 1} har ikke noe navn i teksten.")
+            out.check(dotted, msg("importer.risk-without-name", n=k + 1))
             risk[name_c.key] = f"Risiko {k + 1}"
         risks.append(risk)
     _put_table(out, dotted, t, risks, markdown(comment_lines, width))
@@ -1063,17 +1078,17 @@ def _cards(region: Region, out: Imported, dotted: str) -> None:
         if matched is not None:
             card[match] = matched
         elif risks:
-            out.check(dotted, f"kort {i + 1}: «{title}» finnes ikke blant radene kortene følger.")
+            out.check(dotted, msg("importer.card-not-a-row", n=i + 1, title=title))
         if not card[match]:
             card[match] = risks[i] if i < len(risks) else f"Risiko {i + 1}"
-            out.check(dotted, f"kort {i + 1} har ikke noe navn i teksten.")
+            out.check(dotted, msg("importer.card-without-name", n=i + 1))
         cards.append(card)
         title_start = next_title
     if cards:
         _put(out, dotted, cards)
     elif not region.is_empty():
         text = region.text()
-        out.check(dotted, "kortene kunne ikke leses; teksten står i neste spørsmål.", text)
+        out.check(dotted, msg("importer.cards-unreadable"), text)
 
 
 def _matched_names(out: Imported, t: FormTable) -> list[str]:
@@ -1134,7 +1149,7 @@ def _counts(region: Region, out: Imported, dotted: str) -> None:
                 method = one_line(pending).rstrip(":").strip()
                 pending = []
             if method is None:
-                out.check(dotted, "et antall står uten metode foran seg.", ln)
+                out.check(dotted, msg("importer.count-without-method"), ln)
                 method = "Uten metode"
             counts.append({group: method, other: m.group("topic"), count: _number(m.group("n"))})
             continue
@@ -1180,7 +1195,7 @@ _TAGGED: dict[str, Callable[[Region, Imported, str], None]] = {
 def _unknown_kind(region: Region, out: Imported, dotted: str) -> None:
     """An answer of a kind the importer cannot read from a PDF: kept as a place to check."""
     if not region.is_empty():
-        out.check(dotted, "svaret kunne ikke leses; skriv det inn.", one_line(region.lines))
+        out.check(dotted, msg("importer.answer-unreadable"), one_line(region.lines))
 
 
 _QUESTIONS: dict[str, Callable[[Region, Imported, str], None]] = {

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import BuildError, Diagnostic, UserError
+from ..errors import BuildError, Diagnostic, UserError, os_reason
 from ..forms import Edition, Question
+from ..messages import msg
 from ..scaffold import DEFAULT_SCHEMA, comment, filled
 from ..validate import check_file
 from ..yamlwriter import key_value
@@ -31,12 +32,13 @@ def report_yaml(
     header: list[str],
     notes: Notes | None = None,
     schema: str | None = DEFAULT_SCHEMA,
+    language: str = "nb",
 ) -> str:
     """The YAML text of the report `data` on `edition`, laid out as `init` lays one out.
 
     `header` is the opening comment, one paragraph per item. `notes` maps a dotted
     path (such as "steps.step2.a3" or "key_info.employees") to comment lines written
-    above that key.
+    above that key. The form's labels and help are written in `language`.
     """
     notes = notes or {}
 
@@ -50,7 +52,7 @@ def report_yaml(
             return lines or None
         return lines + key_value(q.key, _as_written(q, value), indent)
 
-    return filled(edition, header, answer, schema=schema)
+    return filled(edition, header, answer, schema=schema, language=language)
 
 
 def _block(value: Any) -> Any:
@@ -119,7 +121,9 @@ def write_checked(target: Path, text: str) -> list[Diagnostic]:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".yaml", dir=folder)
     except OSError as exc:
-        raise BuildError(f"{folder}: kan ikke skrive hit ({exc.strerror}).") from None
+        raise BuildError(
+            msg("importer.cannot-write-here", folder=str(folder), reason=os_reason(exc))
+        ) from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -127,16 +131,15 @@ def write_checked(target: Path, text: str) -> list[Diagnostic]:
         result = check_file(tmp)
         errors = [d for d in result.diagnostics if d.is_error]
         if not result.valid:
-            first = errors[0].message if errors else "ukjent feil"
-            raise BuildError(
-                f"{target}: rapporten som ble laget er ikke gyldig ({first}); "
-                "ingenting er skrevet. Meld gjerne fra om dette."
-            )
+            first = errors[0].message if errors else msg("importer.unknown-error")
+            raise BuildError(msg("importer.made-invalid", file=str(target), first=first))
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise BuildError(f"{target}: kunne ikke skrives ({exc.strerror}).") from None
+        raise BuildError(
+            msg("importer.not-written", file=str(target), reason=os_reason(exc))
+        ) from None
     except (UserError, BaseException):
         tmp.unlink(missing_ok=True)
         raise
