@@ -234,4 +234,4 @@ def local_file_problem(name: str, folder: Path) -> str | None:
     if not is_file:
         return f"fant ikke filen «{name}» i rapportens mappe."
     image = images.read(name, folder)  # the type and cost checks the build makes
-    return image if isinstance(image, str) else None
+    return None if isinstance(image, images.Image) else str(image)

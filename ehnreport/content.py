@@ -24,6 +24,7 @@ from urllib.parse import unquote
 from . import images
 from .errors import Diagnostic
 from .loader import Loaded, Path_, format_path
+from .messages import Msg, msg
 
 MAX_COLUMNS = 30  # per Markdown table
 MAX_CELLS = 2_000  # table cells in one answer
@@ -147,24 +148,23 @@ def _columns(row: str) -> int:
     return row.removeprefix("|").removesuffix("|").count("|") + 1
 
 
-def link_refusal(href: str) -> str | None:
-    """Why a link to `href` is shown as plain text (Norwegian), or None if it is allowed."""
+def link_refusal(href: str) -> Msg | None:
+    """Why a link to `href` is shown as plain text, or None if it is allowed."""
     if href.lower().startswith(LINK_PREFIXES):
         return None
     full = unquote(href)  # decoded first, so the raw and the encoded target read alike
     shown = full if len(full) <= 80 else full[:77] + "…"
-    return (
-        f"lenken til «{shown}» er ikke tillatt: bare http-, https- og mailto-lenker blir "
-        "lenker i rapporten. Teksten vises uten lenke."
-    )
+    return msg("layout.link-refused", target=shown)
 
 
-def missing_alt(src: str) -> str:
-    """The warning for an image without alt text (Norwegian)."""
-    return (
-        f"bildet «{src}» mangler alternativ tekst, og er derfor ikke tatt med. Skriv en "
-        f"kort beskrivelse mellom klammene: ![beskrivelse]({src})."
-    )
+def missing_alt(src: str) -> Msg:
+    """The warning for an image without alt text."""
+    return msg("layout.image-alt", src=src)
+
+
+def left_out(why: Msg) -> Msg:
+    """Why an image is refused, and that the report is made without it."""
+    return why.plus(msg("layout.image-left-out"))
 
 
 def image_names(text: str) -> Iterator[tuple[int, str]]:
@@ -269,7 +269,7 @@ def check_content(loaded: Loaded, file: str, folder: Path) -> list[Diagnostic]:
     lines = loaded.source.splitlines()
     totals = Layout()
     budget = images.Budget()
-    seen: dict[str, images.Image | str] = {}
+    seen: dict[str, images.Image | Msg] = {}
     report_full = False
     member = loaded.data.get("member") if isinstance(loaded.data, dict) else None
     logo = member.get("logo") if isinstance(member, dict) else None
@@ -277,10 +277,10 @@ def check_content(loaded: Loaded, file: str, folder: Path) -> list[Diagnostic]:
         # The cover comes first: the logo counts against the budget before any answer.
         # A logo that cannot be shown is checks.py's error[logo].
         image = images.read(logo, folder)
-        if not isinstance(image, str):
+        if not isinstance(image, Msg):
             budget.charge(image, logo)
 
-    def add(severity: str, code: str, path: Path_, line: int, col: int, message: str) -> None:
+    def add(severity: str, code: str, path: Path_, line: int, col: int, message: Msg) -> None:
         out.append(Diagnostic(line, col, severity, code, format_path(path), message, file))
 
     for path, text in texts(loaded.data):
@@ -309,8 +309,8 @@ def check_content(loaded: Loaded, file: str, folder: Path) -> list[Diagnostic]:
             if key not in seen:
                 seen[key] = images.read(name, folder)
             image = seen[key]
-            if isinstance(image, str):
-                add("warning", "image-refused", path, *where, f"{image} Bildet er ikke tatt med.")
+            if isinstance(image, Msg):
+                add("warning", "image-refused", path, *where, left_out(image))
                 continue
             spent = budget.charge(image, name)
             if spent:
@@ -321,37 +321,26 @@ def check_content(loaded: Loaded, file: str, folder: Path) -> list[Diagnostic]:
     return out
 
 
-def _answer_limits(cost: Layout, max_lines: int) -> list[str]:
+def _answer_limits(cost: Layout, max_lines: int) -> list[Msg]:
     out = []
     if cost.columns > MAX_COLUMNS:
-        out.append(
-            f"en tabell i svaret har {cost.columns} kolonner; største tillatte er {MAX_COLUMNS}."
-        )
+        out.append(msg("layout.table-columns", count=cost.columns, max=MAX_COLUMNS))
     if cost.cells > MAX_CELLS:
-        out.append(
-            f"tabellene i svaret har {cost.cells} celler; største tillatte er {MAX_CELLS} per "
-            "svar. Del tabellen, eller legg den ved som eget dokument."
-        )
+        out.append(msg("layout.table-cells", count=cost.cells, max=MAX_CELLS))
     if cost.headings > MAX_HEADINGS:
-        out.append(f"svaret har {cost.headings} overskrifter; største tillatte er {MAX_HEADINGS}.")
+        out.append(msg("layout.headings", count=cost.headings, max=MAX_HEADINGS))
     if cost.lines > max_lines:
-        where = "per svar" if max_lines == MAX_LINES else "i en tabellcelle, et kort eller et mål"
-        out.append(
-            f"teksten har {cost.lines} linjer; største tillatte er {max_lines} {where}. "
-            "Kort den ned."
-        )
+        key = "layout.lines-in-answer" if max_lines == MAX_LINES else "layout.lines-in-item"
+        out.append(msg(key, count=cost.lines, max=max_lines))
     return out
 
 
-def _report_limits(before: Layout, after: Layout) -> str | None:
-    for what, limit, b, a in (
-        ("tabellceller", MAX_REPORT_CELLS, before.cells, after.cells),
-        ("overskrifter", MAX_REPORT_HEADINGS, before.headings, after.headings),
-        ("linjer", MAX_REPORT_LINES, before.lines, after.lines),
+def _report_limits(before: Layout, after: Layout) -> Msg | None:
+    for key, limit, b, a in (
+        ("layout.report-cells", MAX_REPORT_CELLS, before.cells, after.cells),
+        ("layout.report-headings", MAX_REPORT_HEADINGS, before.headings, after.headings),
+        ("layout.report-lines", MAX_REPORT_LINES, before.lines, after.lines),
     ):
         if b <= limit < a:
-            return (
-                f"rapporten har flere enn {limit} {what} i svarene til sammen med dette "
-                f"svaret; største tillatte er {limit}. Kort ned svarene."
-            )
+            return msg(key, max=limit)
     return None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .loader import file_size
+from .messages import Msg, msg
 from .paths import inside, resolved
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024  # a logo or a chart; anything larger is a mistake
@@ -30,7 +31,6 @@ MAX_SVG_ELEMENTS = 10_000  # per SVG, after <use> expansion
 MAX_REPORT_SVG_ELEMENTS = 20_000
 MAX_SVG_DEPTH = 50  # nesting of SVG elements, <use> included
 
-FORMATS = "PNG, JPEG, GIF, SVG eller WebP"
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 
@@ -68,23 +68,25 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def inspect(data: bytes, shown: str) -> ImageInfo | str:
-    """The cost of the image `data`, or why it is refused (Norwegian; `shown` names it)."""
+def inspect(data: bytes, shown: str) -> ImageInfo | Msg:
+    """The cost of the image `data`, or why it is refused (`shown` names it)."""
     mime = sniff(data)
     if mime is None:
-        return f"«{shown}» er ikke et bilde i formatene {FORMATS}."
+        return msg("layout.not-an-image", shown=shown)
     if mime == "image/svg+xml":
         return _svg(data, shown)
     size = _raster_size(mime, data)
     if size is None:
-        return f"«{shown}» ser ut som {mime[6:].upper()}, men hodet i filen kan ikke leses."
+        return msg("layout.unreadable-header", shown=shown, kind=mime[6:].upper())
     width, height = size
     pixels = width * height
     if pixels > MAX_PIXELS:
-        return (
-            f"bildet «{shown}» er {width} × {height} bildepunkter; største tillatte er "
-            f"{MAX_PIXELS // 1_000_000} millioner bildepunkter (for eksempel 5000 × 5000). "
-            "Lagre bildet i mindre størrelse."
+        return msg(
+            "layout.too-many-pixels",
+            shown=shown,
+            width=width,
+            height=height,
+            max=MAX_PIXELS // 1_000_000,
         )
     return ImageInfo(mime, pixels=pixels)
 
@@ -187,9 +189,8 @@ _END = re.compile(r"</([A-Za-z_][\w.:-]*)\s*>")
 _ATTR = re.compile(r"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
 
-def _svg(data: bytes, shown: str) -> ImageInfo | str:
+def _svg(data: bytes, shown: str) -> ImageInfo | Msg:
     text = data.decode("utf-8", errors="replace")
-    bad = f"«{shown}» er ikke en gyldig SVG-fil"
     ids: dict[str, int] = {}
     edges: list[list[int]] = []  # children of each element
     uses: list[tuple[int, str]] = []  # (element, the id its <use> refers to)
@@ -216,22 +217,19 @@ def _svg(data: bytes, shown: str) -> ImageInfo | str:
             end = text.find(">", i)
             subset = text.find("[", i, end if end != -1 else len(text))
             if subset != -1 or end == -1:
-                return (
-                    f"«{shown}» har en DTD med egne definisjoner (<!ENTITY …>), som ikke er "
-                    "tillatt i bilder. Lagre tegningen som vanlig SVG."
-                )
+                return msg("layout.svg-entities", shown=shown)
             i = text.find("<", end + 1)
             continue
         if text.startswith("</", i):
             m = _END.match(text, i)
             if m is None or not stack or names[stack[-1]] != m.group(1):
-                return f"{bad} (feil ved tegn {i + 1})."
+                return msg("layout.svg-error-at", shown=shown, at=i + 1)
             stack.pop()
             i = text.find("<", m.end())
             continue
         m = _TAG.match(text, i)
         if m is None:
-            return f"{bad} (feil ved tegn {i + 1})."
+            return msg("layout.svg-error-at", shown=shown, at=i + 1)
         node = len(edges)
         edges.append([])
         names.append(m.group(1))
@@ -253,15 +251,17 @@ def _svg(data: bytes, shown: str) -> ImageInfo | str:
             if len(stack) > MAX_SVG_DEPTH:
                 return _too_deep(shown)
         i = text.find("<", m.end())
-    if not edges or stack:
-        return f"{bad} ({'ingen elementer' if not edges else 'et element er ikke lukket'})."
+    if not edges:
+        return msg("layout.svg-no-elements", shown=shown)
+    if stack:
+        return msg("layout.svg-not-closed", shown=shown)
     for node, ref in uses:
         if ref in ids:
             edges[node].append(ids[ref])
     return _expanded(edges, tops, shown)
 
 
-def _expanded(edges: list[list[int]], tops: list[int], shown: str) -> ImageInfo | str:
+def _expanded(edges: list[list[int]], tops: list[int], shown: str) -> ImageInfo | Msg:
     """Elements and depth of the drawing with every <use> drawn out; no recursion."""
     size = [0] * len(edges)
     depth = [0] * len(edges)
@@ -278,7 +278,7 @@ def _expanded(edges: list[list[int]], tops: list[int], shown: str) -> ImageInfo 
                 work.append((node, k + 1))
                 child = edges[node][k]
                 if state[child] == 1:
-                    return f"«{shown}» har et <use>-element som viser til seg selv (en ring)."
+                    return msg("layout.svg-use-loop", shown=shown)
                 if state[child] == 0:
                     work.append((child, 0))
                 continue
@@ -295,48 +295,36 @@ def _expanded(edges: list[list[int]], tops: list[int], shown: str) -> ImageInfo 
     return ImageInfo("image/svg+xml", elements=total)
 
 
-def _too_many(shown: str) -> str:
-    return (
-        f"tegningen «{shown}» har mer enn {MAX_SVG_ELEMENTS} elementer når hver <use> er "
-        "tegnet ut. Forenkle tegningen, eller lagre den som PNG."
-    )
+def _too_many(shown: str) -> Msg:
+    return msg("layout.svg-too-many", shown=shown, max=MAX_SVG_ELEMENTS)
 
 
-def _too_deep(shown: str) -> str:
-    return (
-        f"tegningen «{shown}» har elementer nestet mer enn {MAX_SVG_DEPTH} nivåer dypt "
-        "(<use> medregnet). Forenkle tegningen, eller lagre den som PNG."
-    )
+def _too_deep(shown: str) -> Msg:
+    return msg("layout.svg-too-deep", shown=shown, max=MAX_SVG_DEPTH)
 
 
 # --- reading an image a report names -----------------------------------------------------
 
 
-def name_problem(name: str, shown: str | None = None) -> str | None:
+def name_problem(name: str, shown: str | None = None) -> Msg | None:
     """Why `name` cannot name a file in the report's folder, before looking at the disk."""
     shown = name if shown is None else shown
     if not name:
-        return "bildet mangler filnavn."
+        return msg("layout.no-file-name")
     if "\x00" in name:
-        return f"«{shown!r}» inneholder et NUL-tegn og kan ikke være et filnavn."
+        return msg("layout.name-with-nul", shown=repr(shown))
     if _SCHEME.match(name) and not _WINDOWS_DRIVE.match(name) or name.startswith("//"):
-        return (
-            f"«{shown}» er en adresse (URL), ikke et filnavn. Bare bilder som ligger i "
-            "rapportens mappe kan brukes; last ned bildet og legg det i mappen."
-        )
+        return msg("layout.name-is-url", shown=shown)
     posix = name.replace("\\", "/")
     if PurePosixPath(posix).is_absolute() or _WINDOWS_DRIVE.match(name):
-        return (
-            f"«{shown}» er en absolutt sti. Skriv filnavnet relativt til rapportens mappe, "
-            "for eksempel «bilder/figur.png»."
-        )
+        return msg("layout.name-is-absolute", shown=shown)
     if ".." in PurePosixPath(posix).parts:
-        return f"«{shown}» peker ut av rapportens mappe (..); bare filer i mappen kan brukes."
+        return msg("layout.name-leaves-folder", shown=shown)
     return None
 
 
-def locate(name: str, folder: Path) -> Path | str:
-    """The regular file `name` inside `folder`, or why it is refused (Norwegian)."""
+def locate(name: str, folder: Path) -> Path | Msg:
+    """The regular file `name` inside `folder`, or why it is refused."""
     shown, name = name, name.strip()
     problem = name_problem(name, shown)
     if problem:
@@ -344,43 +332,43 @@ def locate(name: str, folder: Path) -> Path | str:
     root = resolved(folder)
     target = resolved(folder / name.replace("\\", "/"))
     if root is None or target is None:
-        return f"«{shown}» kan ikke leses."
+        return msg("layout.cannot-read", shown=shown)
     if target == root:
-        return f"«{shown}» er rapportens mappe, ikke en bildefil."
+        return msg("layout.is-the-folder", shown=shown)
     if not inside(target, root):
-        return (
-            f"«{shown}» er en snarvei (symbolsk lenke) til en fil utenfor rapportens mappe; "
-            "bare filer i mappen kan brukes."
-        )
+        return msg("layout.link-out-of-folder", shown=shown)
     try:
         if not target.is_file():
-            return f"fant ikke bildefilen «{shown}» i rapportens mappe."
+            return msg("layout.image-not-found", shown=shown)
     except (OSError, ValueError):
-        return f"fant ikke bildefilen «{shown}» i rapportens mappe."
+        return msg("layout.image-not-found", shown=shown)
     return target
 
 
-def read(name: str, folder: Path) -> Image | str:
+def read(name: str, folder: Path) -> Image | Msg:
     """The image file `name` in `folder`, checked and measured, or why it is refused."""
     target = locate(name, folder)
-    if isinstance(target, str):
+    if isinstance(target, Msg):
         return target
     shown = name
     try:
         size = target.stat().st_size
         if size > MAX_IMAGE_BYTES:
-            return (
-                f"bildet «{shown}» er {file_size(size)}; største tillatte størrelse er "
-                f"{MAX_IMAGE_BYTES // (1024 * 1024)} MiB."
+            return msg(
+                "layout.image-too-large",
+                shown=shown,
+                size=file_size(size),
+                max=MAX_IMAGE_BYTES // (1024 * 1024),
             )
         with target.open("rb") as f:
             data = f.read(MAX_IMAGE_BYTES + 1)  # the file may have grown since stat()
     except (OSError, ValueError) as exc:
-        return f"«{shown}» kan ikke leses ({getattr(exc, 'strerror', None) or exc})."
+        reason = str(getattr(exc, "strerror", None) or exc)
+        return msg("layout.cannot-read-because", shown=shown, reason=reason)
     if len(data) > MAX_IMAGE_BYTES:
-        return f"bildet «{shown}» er over {MAX_IMAGE_BYTES // (1024 * 1024)} MiB."
+        return msg("layout.image-over", shown=shown, max=MAX_IMAGE_BYTES // (1024 * 1024))
     info = inspect(data, shown)
-    if isinstance(info, str):
+    if isinstance(info, Msg):
         return info
     return Image(data, info)
 
@@ -394,25 +382,18 @@ class Budget:
     elements: int = 0
     bytes: int = 0
 
-    def charge(self, image: Image, shown: str) -> str | None:
-        """Count `image` once more, or say which report limit it would pass (Norwegian)."""
+    def charge(self, image: Image, shown: str) -> Msg | None:
+        """Count `image` once more, or say which report limit it would pass."""
         info = image.info
         if self.images + 1 > MAX_IMAGES:
-            return f"rapporten viser flere enn {MAX_IMAGES} bilder; «{shown}» er ett for mye."
+            return msg("layout.report-images", max=MAX_IMAGES, shown=shown)
         if self.pixels + info.pixels > MAX_REPORT_PIXELS:
-            return (
-                f"bildene i rapporten har til sammen flere enn {MAX_REPORT_PIXELS // 1_000_000} "
-                f"millioner bildepunkter med «{shown}». Lagre bildene i mindre størrelse."
-            )
+            return msg("layout.report-pixels", max=MAX_REPORT_PIXELS // 1_000_000, shown=shown)
         if self.elements + info.elements > MAX_REPORT_SVG_ELEMENTS:
-            return (
-                f"tegningene i rapporten har til sammen flere enn {MAX_REPORT_SVG_ELEMENTS} "
-                f"elementer med «{shown}». Forenkle tegningene, eller lagre dem som PNG."
-            )
+            return msg("layout.report-svg-elements", max=MAX_REPORT_SVG_ELEMENTS, shown=shown)
         if self.bytes + len(image.data) > MAX_REPORT_BYTES:
-            return (
-                f"bildene i rapporten er til sammen over {MAX_REPORT_BYTES // (1024 * 1024)} MiB "
-                f"med «{shown}». Lagre bildene i mindre størrelse."
+            return msg(
+                "layout.report-image-bytes", max=MAX_REPORT_BYTES // (1024 * 1024), shown=shown
             )
         self.images += 1
         self.pixels += info.pixels

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .messages import Msg, msg
+
 # Indent and list dashes at the start of a line; the sign of a `|` or `>` block with
 # its optional comment, after the colon. Every pattern here runs in linear time, as
 # a line can be half a megabyte long.
@@ -45,7 +47,7 @@ class Problem:
 
     line: int
     col: int
-    message: str
+    message: Msg
 
 
 def _key_split(raw: str, start: int) -> tuple[str, str] | None:
@@ -117,10 +119,12 @@ def scan(lines: list[str]) -> tuple[list[Line], list[Problem]]:
                     Problem(
                         comment.no,
                         comment.indent + 1,
-                        f"kommentaren har mindre innrykk enn teksten under `{opened.value}` på "
-                        f"linje {opened.no}, og avslutter den, så teksten etter kommentaren "
-                        f"passer ikke. Gi kommentaren minst {depth} mellomrom innrykk, eller "
-                        "fjern den.",
+                        msg(
+                            "loader.indent-comment-ends-block",
+                            sign=opened.value,
+                            line=opened.no,
+                            depth=depth,
+                        ),
                     )
                 )
         if block is not None and line.kind != "blank":
@@ -148,38 +152,56 @@ def scan(lines: list[str]) -> tuple[list[Line], list[Problem]]:
 def _block_end(header: Line, inner: int | None, line: Line) -> Problem | None:
     """The line after a `|` block, if it shows the block's text was meant to go on."""
     sign = header.value  # `|` or `>`
-    owner = f"nøkkelen «{header.key}»" if header.key else "«-»"
+    owner = (
+        msg("loader.indent-owner-key", name=header.key)
+        if header.key
+        else msg("loader.indent-owner-dash")
+    )
     if line.kind == "comment":
         return None
     if inner is not None and header.col < line.indent < inner:
         if line.kind in ("key", "header"):
-            return _misplaced(line, [header.col], "nøklene")
+            return _misplaced(line, [header.col], _KEYS)
         return Problem(
             line.no,
             line.indent + 1,
-            f"linjen har {line.indent} mellomrom innrykk, men teksten under `{sign}` på linje "
-            f"{header.no} begynner med {inner}. Alle linjene i teksten må ha minst {inner} "
-            "mellomrom innrykk.",
+            msg(
+                "loader.indent-block-line",
+                indent=line.indent,
+                sign=sign,
+                line=header.no,
+                inner=inner,
+            ),
         )
     if line.kind == "text" and line.indent <= header.col:
         return Problem(
             line.no,
             line.indent + 1,
-            f"teksten under `{sign}` må ha mer innrykk enn {owner} på linje {header.no}: "
-            f"minst {header.col + 1} mellomrom, men linjen har {line.indent}.",
+            msg(
+                "loader.indent-block-owner",
+                sign=sign,
+                owner=owner,
+                line=header.no,
+                least=header.col + 1,
+                indent=line.indent,
+            ),
         )
     return None
 
 
-def _misplaced(line: Line, levels: list[int], what: str) -> Problem:
+# Which lines a misplaced line is measured against.
+_KEYS = msg("loader.indent-the-keys")
+_ITEMS = msg("loader.indent-the-items")
+
+
+def _misplaced(line: Line, levels: list[int], what: Msg) -> Problem:
     at = line.dash if line.dash >= 0 else line.col
     above = [lv for lv in levels if lv > at]
     near = min(above) if above else max(levels)
     return Problem(
         line.no,
         at + 1,
-        f"linjen har {at} mellomrom innrykk, {what} over har {near}. Linjer på samme nivå må ha "
-        "nøyaktig likt innrykk.",
+        msg("loader.indent-misplaced", at=at, what=what, near=near),
     )
 
 
@@ -219,25 +241,23 @@ def _misindented(lines: list[Line], line: Line) -> Problem | None:
         return None
     keys, dashes = _levels(lines, above)
     if line.kind == "item" or (line.dash >= 0 and line.dash == line.indent):
-        at, levels, what = line.dash, dashes, "linjene med «- »"
+        at, levels, what = line.dash, dashes, _ITEMS
         if above.kind == "key" and above.value and at > above.col:
             return Problem(
                 line.no,
                 at + 1,
-                f"«{above.key}» på linje {above.no} har allerede en verdi etter kolonet, så en "
-                "liste kan ikke stå under den. Flytt verdien ned i listen, eller skriv fri "
-                "tekst som en `|`-blokk.",
+                msg("loader.indent-list-after-value", name=above.key, line=above.no),
             )
         if not levels:
             return None
     else:
-        at, levels, what = line.col, keys, "nøklene"
+        at, levels, what = line.col, keys, _KEYS
     opens = above.kind == "key" and not above.value
     deepest = above.col if above.kind != "item" else above.dash
     if at > deepest:
         if opens:
             return None
-        return _misplaced(line, [deepest], "nøklene")
+        return _misplaced(line, [deepest], _KEYS)
     if at in levels or at in keys or at in dashes:
         return None
     return _misplaced(line, levels or keys, what)
@@ -306,8 +326,7 @@ def _continued(lines: list[Line], here: Line) -> Problem | None:
         return Problem(
             here.no,
             here.indent + len(here.text.split()[0]) + 1,
-            f"«{word}» mangler kolon. Linjene under har mer innrykk, så «{word}» er en nøkkel: "
-            f"skriv `{word}:`.",
+            msg("loader.indent-key-without-colon", word=word),
         )
     above = _previous(lines, here.no)
     if above is None or above.kind != "key" or here.indent > above.col:
@@ -316,17 +335,14 @@ def _continued(lines: list[Line], here: Line) -> Problem | None:
         return Problem(
             above.no,
             above.col + 1,
-            f"en nummerert liste i fri tekst må skrives som en `|`-blokk: skriv `{above.key}: |` "
-            f"og punktene på hver sin linje under, med mer innrykk enn «{above.key}».",
+            msg("loader.indent-numbered-list", name=above.key),
         )
     if not above.value or here.indent < above.col:
         return None
     return Problem(
         here.no,
         here.indent + 1,
-        f"linjen fortsetter teksten til «{above.key}» på linje {above.no}, men har ikke mer "
-        f"innrykk enn nøkkelen. Skriv teksten som en `|`-blokk: `{above.key}: |` og teksten "
-        "på linjene under, med mer innrykk.",
+        msg("loader.indent-continued-text", name=above.key, line=above.no),
     )
 
 
@@ -335,5 +351,5 @@ def _no_space(line: Line, found: re.Match[str], start: int) -> Problem:
     return Problem(
         line.no,
         start + len(key) + 2,
-        f"det mangler et mellomrom etter kolonet i «{key}:{value}». Skriv `{key}: {value}`.",
+        msg("loader.indent-no-space", name=key, value=value),
     )

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic
+from .messages import Msg, Texts, msg, render
 
 MAX_BYTES = (
     512 * 1024
@@ -93,8 +94,11 @@ class LoadError(Exception):
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
 
+    def __str__(self) -> str:
+        return self.diagnostic.text()
 
-def _fail(line: int, col: int, code: str, message: str, path: str = "") -> LoadError:
+
+def _fail(line: int, col: int, code: str, message: Msg, path: str = "") -> LoadError:
     return LoadError(Diagnostic(line, col, "error", code, path, message))
 
 
@@ -108,15 +112,17 @@ def format_path(path: Path_) -> str:
     return out
 
 
-def file_size(n: int) -> str:
-    """A file size as a reader says it: «700 KiB», «3,2 MiB».
+def file_size(n: int) -> Texts:
+    """A file size as a reader says it: «700 KiB», «3,2 MiB» (in English «3.2 MiB»).
 
     Rounded up, so that a file one byte over a cap never reads as the cap itself.
     """
     if n < 1024 * 1024:
-        return f"{-(-n // 1024)} KiB"
+        kib = f"{-(-n // 1024)} KiB"
+        return Texts(kib, kib, kib)
     tenths = -(-n * 10 // (1024 * 1024))
-    return f"{tenths // 10},{tenths % 10} MiB"
+    comma = f"{tenths // 10},{tenths % 10} MiB"
+    return Texts(comma, comma, f"{tenths // 10}.{tenths % 10} MiB")
 
 
 def decode(raw: bytes, size: int | None = None) -> str:
@@ -130,21 +136,15 @@ def decode(raw: bytes, size: int | None = None) -> str:
         real = size if size is not None and size > MAX_BYTES else None
         if real is None and len(raw) > MAX_BYTES + 1:
             real = len(raw)
-        said = f"er {file_size(real)}" if real is not None else f"er over {MAX_BYTES // 1024} KiB"
-        raise _fail(
-            1,
-            1,
-            "file-too-large",
-            f"filen {said}; største tillatte størrelse er {MAX_BYTES // 1024} KiB.",
+        limit = MAX_BYTES // 1024
+        said = (
+            msg("loader.file-too-large", size=file_size(real), max=limit)
+            if real is not None
+            else msg("loader.file-too-large-over", max=limit)
         )
+        raise _fail(1, 1, "file-too-large", said)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _fail(
-            1,
-            1,
-            "encoding",
-            "filen er lagret som UTF-16. Lagre den som UTF-8 (i de fleste redigeringsprogram: "
-            "«Lagre som» og velg UTF-8).",
-        )
+        raise _fail(1, 1, "encoding", msg("loader.utf-16"))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -153,17 +153,13 @@ def decode(raw: bytes, size: int | None = None) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise _fail(
-            line,
-            col,
-            "encoding",
-            f"byte 0x{raw[exc.start]:02x} er ikke gyldig UTF-8. Filen er trolig lagret som "
-            "Latin-1 eller Windows-1252; lagre den som UTF-8.",
+            line, col, "encoding", msg("loader.not-utf-8", byte=f"{raw[exc.start]:02x}")
         ) from None
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
         col = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        raise _fail(line, col, "encoding", "filen inneholder en NUL-byte; den er ikke en tekstfil.")
+        raise _fail(line, col, "encoding", msg("loader.nul-byte"))
     return text
 
 
@@ -182,53 +178,30 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
         if indent is not None:
             return indent
     if "\ufeff" in src:
-        msg = (
-            "et usynlig BOM-tegn (U+FEFF) står midt i filen, ofte fordi to filer er limt "
-            "sammen. Fjern det."
-        )
+        said = msg("loader.bom-inside")
     elif at == "\t" or "\t" in src[: len(src) - len(src.lstrip())]:
-        msg = "tabulator brukt til innrykk. YAML krever mellomrom: bytt tabulatorene med mellomrom."
+        said = msg("loader.tab-indent")
     elif "nesting depth" in problem:
-        msg = f"for dypt nestet: mer enn {MAX_DEPTH} nivåer."
+        said = msg("loader.too-deep", max=MAX_DEPTH)
     elif value.startswith(("*", "&")):
-        msg = (
-            "en verdi som begynner med `*` eller `&` leses som en YAML-referanse. "
-            "Skriv fri tekst (Markdown) som en `|`-blokk, eller sett den i anførselstegn."
-        )
+        said = msg("loader.reference-value")
     elif (
         problem.startswith("mapping values are not allowed")
         and col > 1024
         and ": " not in src[: col - 1]
     ):
-        msg = _LONG_KEY
+        said = _LONG_KEY
     elif problem.startswith("mapping values are not allowed"):
-        msg = (
-            "et kolon etterfulgt av mellomrom («: ») inne i en tekst på én linje. "
-            "Skriv fri tekst som en `|`-blokk: `nøkkel: |` og teksten på linjene under, "
-            "med innrykk."
-        )
+        said = msg("loader.colon-in-text")
     elif value.startswith(("@", "`")):
-        msg = (
-            "en verdi kan ikke begynne med @ eller `. "
-            "Sett den i anførselstegn eller i en `|`-blokk."
-        )
+        said = msg("loader.at-or-backtick")
     elif "block sequence entries are not allowed" in problem or src.lstrip().startswith("- "):
-        msg = (
-            "en linje som begynner med «- » står der YAML ikke venter en liste. Sjekk "
-            "innrykket; er det en punktliste i fri tekst, skriv teksten som en `|`-blokk."
-        )
+        said = msg("loader.unexpected-dash")
     elif context.startswith("while scanning a block scalar"):
-        msg = (
-            "etter `|` (eller `>`) må teksten begynne på neste linje, med mer innrykk enn "
-            "nøkkelen. Flytt teksten ned på linjen under."
-        )
+        said = msg("loader.block-on-next-line")
     elif context.startswith("while scanning a quoted scalar") and exc.context_mark:
         line, col = _pos(exc.context_mark)
-        msg = (
-            "anførselstegnet her blir aldri lukket. En tekst i anførselstegn må slutte med "
-            "samme tegn som den begynner med; tekst over flere linjer skrives heller som en "
-            "`|`-blokk."
-        )
+        said = msg("loader.quote-not-closed")
     elif (
         "could not find expected ':'" in problem
         and exc.context_mark is not None
@@ -236,76 +209,43 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
         and ":" in src[col - 1 :]
     ):
         # The colon is there, but over 1024 characters after the key began: a YAML rule.
-        msg = _LONG_KEY
+        said = _LONG_KEY
     elif "could not find expected ':'" in problem:
         if exc.context_mark:  # the line without a colon, not the line after it
             line, col = _pos(exc.context_mark)
-        msg = (
-            "fant ikke kolon etter en nøkkel. En nøkkel skrives `nøkkel: verdi`; tekst over "
-            "flere linjer skrives som en `|`-blokk med innrykk."
-        )
+        said = msg("loader.missing-colon")
     else:
-        msg = _plain_problem(problem)
+        said = _plain_problem(problem)
         wrote_block = _BLOCK_SIGN.search(src) is not None
-        hinted = "`|`-blokk" in msg
+        hinted = "`|`-blokk" in render(said, "nb")
         if not (wrote_block or hinted) and any(c in src for c in _PLAIN_HINT_CHARS):
-            msg += " Er dette fri tekst, skriv den som en `|`-blokk med innrykk."
-    return _fail(line, col, "yaml-syntax", msg)
+            said = said.plus(msg("loader.hint-block"))
+    return _fail(line, col, "yaml-syntax", said)
 
 
 # The parser's problems that remain after the cases above, in plain words. Matched by
 # the start of PyYAML's wording, which has not changed in its history.
 _PROBLEMS: tuple[tuple[str, str], ...] = (
-    (
-        "did not find expected key",
-        "her venter YAML en ny nøkkel (`nøkkel: verdi`). Sjekk "
-        "innrykket: nøkler på samme nivå må ha nøyaktig likt innrykk.",
-    ),
-    (
-        "did not find expected '-' indicator",
-        "her venter YAML et nytt punkt i listen (en linje "
-        "som begynner med «- ») med samme innrykk som punktene over. Sjekk innrykket.",
-    ),
-    (
-        "expected <block end>",
-        "innrykket her passer ikke med linjene over. Sjekk at linjer på "
-        "samme nivå har nøyaktig likt innrykk.",
-    ),
-    (
-        "found character that cannot start any token",
-        "dette tegnet kan ikke stå først i en verdi. Sett verdien i anførselstegn.",
-    ),
-    (
-        "found unexpected end of stream",
-        "filen slutter midt i en verdi. Sjekk at alle anførselstegn og klammer er lukket.",
-    ),
-    (
-        "found unknown escape character",
-        "ukjent escape-sekvens med \\ i en tekst i doble "
-        "anførselstegn. Bruk enkle anførselstegn (') eller en `|`-blokk.",
-    ),
-    (
-        "did not find expected ',' or ']'",
-        "en liste i klammer (`[ ]`) er ikke lukket med `]`. "
-        "Lukk den, eller sett teksten i anførselstegn hvis den skal begynne med `[`.",
-    ),
-    (
-        "did not find expected ',' or '}'",
-        "en gruppe i klammer (`{ }`) er ikke lukket med `}`. "
-        "Lukk den, eller sett teksten i anførselstegn hvis den skal begynne med `{`.",
-    ),
+    ("did not find expected key", "loader.expected-key"),
+    ("did not find expected '-' indicator", "loader.expected-item"),
+    ("expected <block end>", "loader.indent-mismatch"),
+    ("found character that cannot start any token", "loader.cannot-start"),
+    ("found unexpected end of stream", "loader.ends-in-value"),
+    ("found unknown escape character", "loader.unknown-escape"),
+    ("did not find expected ',' or ']'", "loader.list-not-closed"),
+    ("did not find expected ',' or '}'", "loader.group-not-closed"),
 )
 # YAML ends a key that has gone on for 1024 characters without its colon.
-_LONG_KEY = "en nøkkel kan være høyst 1024 tegn lang. Gjør nøkkelen kortere."
+_LONG_KEY = msg("loader.long-key")
 _BLOCK_SIGN = re.compile(r"(?:^|[:-] +)[|>][-+1-9]{0,2} *(?:#.*)?$")
 
 
-def _plain_problem(problem: str) -> str:
-    """A parser problem as a Norwegian sentence, without the parser's English."""
-    for start, sentence in _PROBLEMS:
+def _plain_problem(problem: str) -> Msg:
+    """A parser problem as a sentence of our own, without the parser's English."""
+    for start, key in _PROBLEMS:
         if problem.startswith(start):
-            return sentence
-    return "ugyldig YAML her. Sjekk innrykk, kolon og anførselstegn på denne linjen."
+            return msg(key)
+    return msg("loader.invalid-here")
 
 
 def _indentation(exc: yaml.MarkedYAMLError, lines: list[str], line: int) -> LoadError | None:
@@ -337,20 +277,21 @@ def _scalar(ev: yaml.ScalarEvent) -> Any:
         raise _tag_error(ev)
     code = _refused(value) if _CONTROL.search(value) else None
     if code is not None:
+        shown = f"{code:04X}"
         what = (
-            f"kontrolltegnet U+{code:04X}"
+            msg("loader.control-character-what", code=shown)
             if code <= 0x9F
-            else f"U+{code:04X}, som ikke er et tegn i Unicode"
+            else msg("loader.noncharacter-what", code=shown)
         )
         how = (
-            "skrevet som en escape-sekvens med \\"
+            msg("loader.control-character-escaped")
             if ev.style == '"'
-            else "ofte limt inn fra et annet program"
+            else msg("loader.control-character-pasted")
         )
         raise _fail(
             *_pos(ev.start_mark),
             "control-character",
-            f"teksten inneholder {what} ({how}). Fjern det.",
+            msg("loader.control-character", what=what, how=how),
         )
     plain = ev.style in (None, "") and ev.implicit[0]
     if not plain:
@@ -441,19 +382,9 @@ class _Composer:
         if self.nodes <= MAX_NODES and self.chars <= MAX_TEXT:
             return
         if self.nodes > MAX_NODES:
-            raise _fail(
-                *_pos(mark),
-                "too-large",
-                f"rapporten blir for stor når referansene (aliaser) foldes ut: over "
-                f"{MAX_NODES} verdier. Fjern aliasene (`&navn` og `*navn`).",
-            )
+            raise _fail(*_pos(mark), "too-large", msg("loader.too-many-values", max=MAX_NODES))
         if self.chars > MAX_TEXT:
-            raise _fail(
-                *_pos(mark),
-                "too-large",
-                f"rapporten blir for stor når referansene (aliaser) foldes ut: over "
-                f"{MAX_TEXT // 1024} KiB tekst. Fjern aliasene (`&navn` og `*navn`).",
-            )
+            raise _fail(*_pos(mark), "too-large", msg("loader.too-much-text", max=MAX_TEXT // 1024))
 
     def child_path(self) -> Path_ | None:
         """Path of the value about to be placed; None when it is a mapping key."""
@@ -491,28 +422,22 @@ class _Composer:
 
     def key(self, top: _Frame, value: Any, pos: tuple[int, int]) -> None:
         """Accept `value` as the next key of mapping `top`, or refuse it."""
-        if value is None or isinstance(value, bool):
-            shown = "null (tom)" if value is None else str(value).lower()
-            raise _fail(*pos, "bad-key", f"«{shown}» kan ikke brukes som nøkkel.")
+        if value is None:
+            raise _fail(*pos, "bad-key", msg("loader.null-key"))
+        if isinstance(value, bool):
+            raise _fail(*pos, "bad-key", msg("loader.bool-key", name=str(value).lower()))
         if isinstance(value, (list, dict)):  # an alias (`*navn`) of a list or group
-            raise _fail(
-                *pos, "bad-key", "en nøkkel må være en enkel tekst, ikke en liste eller gruppe."
-            )
+            raise _fail(*pos, "bad-key", msg("loader.key-not-text"))
         key = str(value)
         if key in top.keys:
             raise _fail(
                 *pos,
                 "duplicate-key",
-                f"nøkkelen «{key}» står to ganger i samme gruppe, på linje {top.keys[key]} "
-                f"og på linje {pos[0]}. Slå dem sammen eller fjern den ene.",
+                msg("loader.duplicate-key", name=key, first=top.keys[key], second=pos[0]),
                 format_path(top.path + (key,)),
             )
         if key == "<<":
-            raise _fail(
-                *pos,
-                "yaml-merge",
-                "YAML-sammenslåing (`<<`) er ikke tillatt i en rapport. Skriv nøklene ut.",
-            )
+            raise _fail(*pos, "yaml-merge", msg("loader.yaml-merge"))
         top.keys[key] = pos[0]
         top.key, top.key_pos = key, pos
 
@@ -525,23 +450,17 @@ class _Composer:
                 _pos(ev.start_mark)[0],
                 1,
                 "multiple-documents",
-                "filen inneholder mer enn ett YAML-dokument (`---`). En rapport er ett dokument.",
+                msg("loader.multiple-documents"),
             )
 
     def collection_start(self, ev: yaml.CollectionStartEvent) -> None:
         if ev.tag not in (None, "!"):
             raise _tag_error(ev)
         if len(self.stack) >= MAX_DEPTH:
-            raise _fail(
-                *_pos(ev.start_mark), "too-deep", f"for dypt nestet: mer enn {MAX_DEPTH} nivåer."
-            )
+            raise _fail(*_pos(ev.start_mark), "too-deep", msg("loader.too-deep", max=MAX_DEPTH))
         path = self.child_path()
         if path is None:
-            raise _fail(
-                *_pos(ev.start_mark),
-                "bad-key",
-                "en nøkkel må være en enkel tekst, ikke en liste eller gruppe.",
-            )
+            raise _fail(*_pos(ev.start_mark), "bad-key", msg("loader.key-not-text"))
         self.count(1, ev.start_mark)
         kind = "map" if isinstance(ev, yaml.MappingStartEvent) else "seq"
         self.stack.append(_Frame(kind, path, ev.anchor, ev.start_mark, self.nodes, self.chars))
@@ -575,9 +494,7 @@ class _Composer:
             raise _fail(
                 *_pos(ev.start_mark),
                 "yaml-alias",
-                f"«*{ev.anchor}» leses som en YAML-referanse til noe som ikke er "
-                "definert. Tekst som begynner med `*` må stå i anførselstegn eller i "
-                "en `|`-blokk.",
+                msg("loader.undefined-alias", anchor=ev.anchor),
             )
         # Values inside an alias take the alias's position (Loaded.where).
         value, size, size_chars = self.anchors[ev.anchor]
@@ -594,17 +511,9 @@ class _Composer:
         line, col = top.key_pos if top and top.key_pos else _pos(ev.start_mark)
         if len(_NUMBERED_ITEM.findall(ev.value)) > 1:
             key = f"{path[-1]}: |" if path and isinstance(path[-1], str) else "- |"
-            message = (
-                "en nummerert liste uten `|` slås sammen til én linje, og numrene havner "
-                f"etter hverandre i samme avsnitt. Skriv `{key}` og punktene på hver sin linje "
-                "under, med mer innrykk."
-            )
+            message = msg("loader.folded-list", name=key)
         else:
-            message = (
-                "tekst over flere linjer uten `|` slås sammen til én linje, og "
-                "linjeskift og punktlister forsvinner. Skriv `|` etter kolonet og "
-                "teksten på linjene under."
-            )
+            message = msg("loader.folded-text")
         self.out.warnings.append(
             Diagnostic(line, col, "warning", "folded-text", format_path(path or ()), message)
         )
@@ -623,9 +532,11 @@ class _Composer:
             written = written[:39] + "…"
         quoted = f'"{written}"' if '"' not in written else "'" + written.replace("'", "''") + "'"
         if path and isinstance(path[-1], str):
-            where, fix = f"«{path[-1]}» blir tom", f"{path[-1]}: {quoted}"
+            where, fix = msg("loader.comment-value-key", name=path[-1]), f"{path[-1]}: {quoted}"
         else:
-            where, fix = "punktet blir tomt", f"- {quoted}"
+            where, fix = msg("loader.comment-value-item"), f"- {quoted}"
+        # `why` is a sentence of its own: a "missing" error for the same value repeats it.
+        why = msg("loader.comment-value-why", written=written, fix=fix)
         self.out.warnings.append(
             Diagnostic(
                 line_no,
@@ -633,8 +544,7 @@ class _Composer:
                 "warning",
                 "comment-value",
                 format_path(path),
-                f"{where}: YAML leser alt fra # som en kommentar, så «{written}» "
-                f"forsvinner. Sett verdien i anførselstegn: `{fix}`.",
+                msg("loader.comment-value", where=where, why=why),
             )
         )
 
@@ -649,7 +559,7 @@ def _tag_error(ev: Any) -> LoadError:
     return _fail(
         *_pos(ev.start_mark),
         "yaml-tag",
-        f"YAML-tagger som «{ev.tag}» er ikke tillatt i en rapport. Fjern taggen.",
+        msg("loader.yaml-tag", tag=ev.tag),
     )
 
 
@@ -667,11 +577,11 @@ def load_text(text: str) -> Loaded:
             line,
             col,
             "control-character",
-            f"tegnet U+{exc.character:04X} er et kontrolltegn som ikke er tillatt i en YAML-fil. "
-            "Fjern det (det er ofte limt inn fra et annet program).",
+            msg("loader.control-character-in-file", code=f"{exc.character:04X}"),
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every error above has a mark
-        raise _fail(1, 1, "yaml-syntax", f"ugyldig YAML: {' '.join(str(exc).split())}.") from None
+        detail = " ".join(str(exc).split())
+        raise _fail(1, 1, "yaml-syntax", msg("loader.invalid", detail=detail)) from None
 
 
 def _offset_position(text: str, offset: int) -> tuple[int, int]:

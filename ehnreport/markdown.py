@@ -23,9 +23,10 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 
 from . import images
-from .content import answer_place, link_refusal, missing_alt
+from .content import answer_place, left_out, link_refusal, missing_alt
 from .errors import Diagnostic
 from .loader import Loaded, Path_, format_path
+from .messages import Msg
 
 
 def _markdown_it() -> MarkdownIt:
@@ -62,16 +63,16 @@ def sniff_image(data: bytes) -> str | None:
 
 def local_image(
     name: str, folder: Path, budget: images.Budget | None = None
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, Msg | None]:
     """Embed the image file `name` from the report's `folder` as a data: URI.
 
-    Returns (data URI, None), or (None, the reason in Norwegian) when the image is
+    Returns (data URI, None), or (None, the reason) when the image is
     refused: a URL, an absolute path, a path with «..», a symbolic link that leads
     out of the folder, a missing or unreadable file, a file too large, not an image,
     an image that costs too much to print, or one past the report's `budget`.
     """
     image = images.read(name, folder)
-    if isinstance(image, str):
+    if isinstance(image, Msg):
         return None, image
     if budget is not None:
         problem = budget.charge(image, name)
@@ -100,7 +101,7 @@ class MarkdownRenderer:
     file: str = ""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     budget: images.Budget = field(default_factory=images.Budget)
-    _images: dict[str, images.Image | str] = field(default_factory=dict)
+    _images: dict[str, images.Image | Msg] = field(default_factory=dict)
     _lines: list[str] | None = None
 
     def block(self, text: str | None, path: Sequence[str | int], level: int = 4) -> Markup:
@@ -124,7 +125,7 @@ class MarkdownRenderer:
         html = _MD.renderer.render(tokens, _MD.options, {"renderer": self, "place": place})
         return Markup(html)
 
-    def image(self, name: str) -> tuple[str | None, str | None]:
+    def image(self, name: str) -> tuple[str | None, Msg | None]:
         """An image of this report's folder as a data: URI (see `local_image`).
 
         Each file is read once; each time it is shown counts against the report's budget.
@@ -132,7 +133,7 @@ class MarkdownRenderer:
         if name not in self._images:
             self._images[name] = images.read(name, self.folder)
         image = self._images[name]
-        if isinstance(image, str):
+        if isinstance(image, Msg):
             return None, image
         problem = self.budget.charge(image, name)
         if problem:
@@ -140,7 +141,7 @@ class MarkdownRenderer:
         data = base64.b64encode(image.data).decode("ascii")
         return f"data:{image.info.mime};base64,{data}", None
 
-    def warn(self, place: _Place, line: int, code: str, message: str) -> None:
+    def warn(self, place: _Place, line: int, code: str, message: Msg) -> None:
         self.diagnostics.append(
             Diagnostic(
                 place.first_line + line,
@@ -233,7 +234,7 @@ def _image(
     alt = self.renderInlineAsText(token.children or [], options, env).strip()
     data_uri, problem = renderer.image(src)
     if problem:
-        renderer.warn(place, line, "image-refused", f"{problem} Bildet er ikke tatt med.")
+        renderer.warn(place, line, "image-refused", left_out(problem))
         # The alt text is the image's stand-in, so the reader still gets its content.
         return str(escape(alt))
     if not alt:

@@ -98,11 +98,12 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no typ
             return URLFetcherResponse(response.url, body, response.headers, response.status)
         shown = url if len(url) <= 60 or not url.startswith("data:") else url[:57] + "…"
         info = images.inspect(body, shown)
-        problem = info if isinstance(info, str) else None
+        problem = None if isinstance(info, images.ImageInfo) else str(info)
         if problem is None and len(body) > images.MAX_IMAGE_BYTES:
             problem = f"«{shown}» er over {images.MAX_IMAGE_BYTES // (1024 * 1024)} MiB."
-        if problem is None and not isinstance(info, str):
-            problem = self.budget.charge(images.Image(body, info), shown)
+        if problem is None and isinstance(info, images.ImageInfo):
+            charged = self.budget.charge(images.Image(body, info), shown)
+            problem = None if charged is None else str(charged)
         if problem is not None:
             self.too_costly.append(problem)
             raise ValueError(problem)

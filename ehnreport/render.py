@@ -325,7 +325,7 @@ def page_context(report: Report, md: MarkdownRenderer) -> dict[str, Any]:
     if member.logo:
         src, problem = md.image(member.logo)
         if problem:
-            md.diagnostics.append(_logo_warning(md, problem))
+            md.diagnostics.append(_logo_warning(md, str(problem)))
         else:
             assert src is not None
             alt = w["logo_alt"].format(member=member.name)

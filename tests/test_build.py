@@ -875,7 +875,7 @@ def test_a_long_refused_link_is_named_cut_short(tmp_path: Path) -> None:
     page, md = _markdown(f"Se [her]({href}).", tmp_path)
     assert page == "<p>Se her.</p>\n"
     [warning] = md.diagnostics
-    assert f"lenken til «{href[:77]}…» er ikke tillatt" in warning.message
+    assert f"lenken til «{href[:77]}…» er ikke tillatt" in warning.text()
     assert href[77:] not in warning.message
 
 
@@ -900,7 +900,7 @@ def test_the_image_size_cap_is_exact(tmp_path: Path) -> None:
     assert page.count('<img src="data:image/png;base64,') == 1
     [warning] = md.diagnostics
     assert warning.code == "image-refused"
-    assert warning.message.startswith(
+    assert warning.text().startswith(
         "bildet «for-stor.png» er 10,1 MiB; største tillatte størrelse er 10 MiB."
     )
 
@@ -919,7 +919,7 @@ def test_a_riff_file_that_is_not_webp_is_not_an_image(
     (tmp_path / "lyd.webp").write_bytes(data)
     page, md = _markdown("![Lyd](lyd.webp)", tmp_path)
     assert "<img" not in page, kind
-    assert [d.message for d in md.diagnostics] == [
+    assert [d.text() for d in md.diagnostics] == [
         "«lyd.webp» er ikke et bilde i formatene PNG, JPEG, GIF, SVG eller WebP. "
         "Bildet er ikke tatt med."
     ]

@@ -354,7 +354,7 @@ def test_rendering_warnings_are_printable_in_every_format(tmp_path):
     codes = {d.code for d in outcome.diagnostics}
     assert {"image-refused", "link-refused"} <= codes
     for d in outcome.diagnostics:
-        assert _unsafe_in(d.message + d.path + d.file) == [], d
+        assert _unsafe_in(d.text() + d.path + d.file) == [], d
     result.diagnostics += outcome.diagnostics
     _no_controls({k: v.replace("\x1b[", "[") for k, v in _all_formats([result]).items()})
 

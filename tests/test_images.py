@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from ehnreport import content, images, paths
 from ehnreport.loader import load_text
 from ehnreport.markdown import _MD, MarkdownRenderer
+from ehnreport.messages import Msg
 
 _FUZZ = os.environ.get("EHNREPORT_FUZZ_EXAMPLES", "").strip()
 
@@ -100,7 +101,7 @@ def test_pixels_are_read_from_the_header(data: bytes, pixels: int) -> None:
 )
 def test_pixel_bombs_are_refused_by_their_header(data: bytes) -> None:
     problem = images.inspect(data, "bombe")
-    assert isinstance(problem, str) and "bildepunkter" in problem
+    assert isinstance(problem, Msg) and "bildepunkter" in problem.text()
 
 
 @pytest.mark.parametrize(
@@ -108,7 +109,7 @@ def test_pixel_bombs_are_refused_by_their_header(data: bytes) -> None:
     [b"\x89PNG\r\n\x1a\n\x00\x00", b"\xff\xd8\xff\xda\x00\x02", b"RIFF\x00\x00\x00\x00WEBPXXXX"],
 )
 def test_a_header_that_cannot_be_read_is_refused(data: bytes) -> None:
-    assert isinstance(images.inspect(data, "x"), str)
+    assert isinstance(images.inspect(data, "x"), Msg)
 
 
 def _use_levels(levels: int, fan: int = 10) -> bytes:
@@ -127,7 +128,7 @@ def test_svg_elements_are_counted_after_use_expansion() -> None:
     # svg, defs, l0 (2), l1 (1 + 10 × 3), l2 (1 + 10 × 32), and the top <use> drawing l2.
     assert small.elements == 1 + 1 + 2 + 31 + 321 + 322
     bomb = images.inspect(_use_levels(6), "bombe.svg")
-    assert isinstance(bomb, str) and "<use>" in bomb
+    assert isinstance(bomb, Msg) and "<use>" in bomb.text()
 
 
 @pytest.mark.parametrize(
@@ -144,7 +145,7 @@ def test_svg_elements_are_counted_after_use_expansion() -> None:
 )
 def test_svg_tricks_are_refused(svg: bytes, words: str) -> None:
     problem = images.inspect(svg, "t.svg")
-    assert isinstance(problem, str) and words in problem
+    assert isinstance(problem, Msg) and words in problem.text()
 
 
 def test_a_plain_doctype_and_comments_are_fine() -> None:
@@ -169,7 +170,7 @@ def test_inspect_never_raises_on_random_bytes(data: bytes) -> None:
         b"RIFF\0\0\0\0WEBP",
         b"<svg",
     ):
-        assert isinstance(images.inspect(prefix + data, "x"), (images.ImageInfo, str))
+        assert isinstance(images.inspect(prefix + data, "x"), (images.ImageInfo, Msg))
 
 
 def test_the_budget_counts_every_time_an_image_is_shown() -> None:
@@ -178,7 +179,7 @@ def test_the_budget_counts_every_time_an_image_is_shown() -> None:
     shown = [budget.charge(image, "a.png") for _ in range(4)]
     allowed = images.MAX_REPORT_PIXELS // images.MAX_PIXELS
     assert shown[:allowed] == [None] * allowed
-    assert all(isinstance(p, str) for p in shown[allowed:])
+    assert all(isinstance(p, Msg) for p in shown[allowed:])
 
 
 # -- one folder rule -------------------------------------------------------------------
@@ -285,7 +286,7 @@ def test_the_scan_finds_the_images_markdown_it_shows(text: str) -> None:
     md = MarkdownRenderer(folder=Path("/nonexistent-ehnreport-folder"))
     md.block(text, ("steps", "step1", "a2"))
     rendered = Counter(
-        d.message.split("«")[1].split("»")[0] for d in md.diagnostics if d.code == "image-refused"
+        d.text().split("«")[1].split("»")[0] for d in md.diagnostics if d.code == "image-refused"
     )
     scanned = Counter(name for _, name in content.image_names(text))
     assert rendered <= scanned, (rendered, scanned)
@@ -303,7 +304,7 @@ def test_check_content_points_at_the_answer(tmp_path: Path) -> None:
     assert [(d.line, d.column, d.code, d.path) for d in found] == [
         (6, 7, "markdown-limit", "steps.step1.a2")
     ]
-    assert "3004 celler" in found[0].message
+    assert "3004 celler" in found[0].text()
 
 
 def test_the_writing_guide_states_the_limits_the_code_applies() -> None:

@@ -128,10 +128,10 @@ def test_indentation_mistake_is_located_and_plain(name):
     with pytest.raises(LoadError) as exc:
         load_text(text)
     d = exc.value.diagnostic
-    assert (d.line, d.column, d.code) == (line, col, "yaml-syntax"), d.message
-    assert sentence in d.message
+    assert (d.line, d.column, d.code) == (line, col, "yaml-syntax"), d.text()
+    assert sentence in d.text()
     # Nothing of the parser's English reaches the user.
-    assert not re.search(r"\b(found|expected|mapping|while|scanning|block|key)\b", d.message)
+    assert not re.search(r"\b(found|expected|mapping|while|scanning|block|key)\b", d.text())
 
 
 @pytest.mark.parametrize(
@@ -141,20 +141,20 @@ def test_no_block_hint_when_the_user_wrote_one(name):
     text, _, _ = CASES[name]
     with pytest.raises(LoadError) as exc:
         load_text(text)
-    assert "skriv den som en `|`-blokk" not in exc.value.diagnostic.message
+    assert "skriv den som en `|`-blokk" not in exc.value.diagnostic.text()
 
 
 def test_a_left_over_parser_problem_is_in_norwegian_without_a_block_hint():
     with pytest.raises(LoadError) as exc:
         load_text("a: |\n  x\nb: [1, 2\n")
-    assert "found" not in exc.value.diagnostic.message
+    assert "found" not in exc.value.diagnostic.text()
 
 
 def test_a_numbered_list_folded_under_its_key_is_warned_at_the_key():
     loaded = load_text(STEP + "    a2:\n      1. Først\n      2. Deretter\n")
     [w] = loaded.warnings
     assert (w.line, w.column, w.code, w.path) == (3, 5, "folded-text", "steps.step1.a2")
-    assert "nummerert liste" in w.message and "`a2: |`" in w.message
+    assert "nummerert liste" in w.text() and "`a2: |`" in w.text()
 
 
 def test_a_correct_file_with_blocks_and_lists_still_loads():
@@ -215,8 +215,8 @@ def test_more_mistakes_are_located_and_plain(name):
     with pytest.raises(LoadError) as exc:
         load_text(text)
     d = exc.value.diagnostic
-    assert (d.line, d.column, d.code) == (line, col, "yaml-syntax"), d.message
-    assert sentence in d.message
+    assert (d.line, d.column, d.code) == (line, col, "yaml-syntax"), d.text()
+    assert sentence in d.text()
 
 
 def _variants():
@@ -253,6 +253,6 @@ def test_changed_indentation_never_crashes_and_never_speaks_english():
         except LoadError as exc:
             failed += 1
             d = exc.diagnostic
-            assert not english.search(d.message), d.message
+            assert not english.search(d.text()), d.text()
             assert 1 <= d.line <= text.count("\n") + 2
     assert failed > 50  # the variants do reach the parser's errors

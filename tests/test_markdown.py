@@ -148,10 +148,10 @@ def test_refused_links_become_plain_text(tmp_path: Path, source: str) -> None:
     assert "<a " not in html
     assert codes(md) == ["link-refused"]
     assert md.diagnostics[0].severity == "warning"
-    assert "bare http-, https- og mailto-lenker" in md.diagnostics[0].message
+    assert "bare http-, https- og mailto-lenker" in md.diagnostics[0].text()
     # The warning names the link, so the user can find it in a long answer.
     href = source[source.index("(") + 1 : -1] if source.startswith("[") else source[1:-1]
-    assert f"lenken til «{href}» er ikke tillatt" in md.diagnostics[0].message
+    assert f"lenken til «{href}» er ikke tillatt" in md.diagnostics[0].text()
 
 
 def test_refused_link_keeps_its_text_and_nested_markup(tmp_path: Path) -> None:
@@ -204,7 +204,7 @@ def test_image_without_alt_text_is_left_out(tmp_path: Path) -> None:
     html, md = render("Før ![](figur.png) etter", tmp_path)
     assert "<img" not in html and "Før  etter" in html
     assert codes(md) == ["image-alt"]
-    assert "mangler alternativ tekst" in md.diagnostics[0].message
+    assert "mangler alternativ tekst" in md.diagnostics[0].text()
 
 
 def _symlink(link: Path, target: Path) -> None:
@@ -242,8 +242,8 @@ def test_refused_images(tmp_path: Path, src: str, why: str) -> None:
     assert "<img" not in html
     assert "Figur" in html  # the alt text stands in for the image
     assert codes(md) == ["image-refused"]
-    assert why in md.diagnostics[0].message
-    assert "Bildet er ikke tatt med" in md.diagnostics[0].message
+    assert why in md.diagnostics[0].text()
+    assert "Bildet er ikke tatt med" in md.diagnostics[0].text()
 
 
 def test_symlink_inside_the_folder_is_allowed(tmp_path: Path) -> None:
@@ -257,7 +257,7 @@ def test_too_large_image_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 10)
     (tmp_path / "stor.png").write_bytes(PNG)
     data_uri, problem = local_image("stor.png", tmp_path)
-    assert data_uri is None and problem is not None and "største tillatte" in problem
+    assert data_uri is None and problem is not None and "største tillatte" in problem.text()
 
 
 def test_folder_itself_is_not_an_image(tmp_path: Path) -> None:
@@ -402,7 +402,7 @@ def test_generated_answers_render_safely_and_validate_sees_their_images(
     assert base64.b64encode(png(7, 13)).decode() not in html  # outside the folder
     assert base64.b64encode(b"report: {}").decode() not in html  # not an image
     # validate's scan sees every image the renderer refused (or more: it counts generously).
-    rendered = {d.message for d in md.diagnostics if d.code == "image-refused" and "«" in d.message}
+    rendered = {d.text() for d in md.diagnostics if d.code == "image-refused" and "«" in d.text()}
     names = {name for _, name in image_names(text)}
     for message in rendered:
         assert any(f"«{n}»" in message or f"«{n!r}»" in message for n in names), (message, names)
