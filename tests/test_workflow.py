@@ -207,7 +207,7 @@ def _run(code: str, argv: list[str], env: dict[str, str], cwd: Path):
         [sys.executable, "-c", code, *argv],
         capture_output=True,
         text=True,
-        env={**os.environ, "GITHUB_ACTIONS": "", **env},
+        env={**os.environ, "GITHUB_ACTIONS": "", "EHNREPORT_LANG": "", **env},
         cwd=cwd,
         check=False,
     )
@@ -237,6 +237,9 @@ QUICK_ARGV = [
     ["validate", "--format=GitHub", "--strict", "ntnu.yaml"],
     ["validate", "-ftext", "mangler.yaml", "mappe.yaml", "ntnu.yaml"],
     ["validate", "ntnu.yaml", "--", "--strict"],
+    ["validate", "--lang", "en", "invalid.yaml", "mangler.yaml", "empty.yaml", "ntnu.yaml"],
+    ["validate", "--lang=nn", "-q", "mappe.yaml", "broken.yaml", "ntnu.yaml"],
+    ["validate", "--lang", "de", "ntnu.yaml"],
 ]
 FALLBACK_ARGV = [
     ["validate", "--format", "json", "ntnu.yaml"],
@@ -247,6 +250,8 @@ FALLBACK_ARGV = [
     ["validate", "--format", "xml", "ntnu.yaml"],
     ["validate", "-f"],
     ["build", "--help"],
+    ["validate", "ntnu.yaml", "--lang"],
+    ["validate", "--lang", "en", "--bogus", "ntnu.yaml"],
 ]
 
 
@@ -275,6 +280,22 @@ def test_quick_validate_follows_github_actions_like_the_typer_command(reports):
         typer_.stdout,
         typer_.stderr,
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "nn", "nb", "xx"])
+def test_quick_validate_speaks_the_language_of_the_environment_like_the_typer_command(
+    reports, lang
+):
+    argv = ["validate", "invalid.yaml", "mangler.yaml", "empty.yaml", "ntnu.yaml"]
+    quick = _run(QUICK, argv, {"EHNREPORT_LANG": lang}, reports)
+    typer_ = _run(TYPER, argv, {"EHNREPORT_LANG": lang}, reports)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (
+        typer_.returncode,
+        typer_.stdout,
+        typer_.stderr,
+    )
+    said = {"en": "file not found", "nn": "fann ikkje fila", "nb": "fant ikke filen"}
+    assert said.get(lang, "unknown language ‘xx’ (EHNREPORT_LANG)") in quick.stderr
 
 
 def test_quick_validate_imports_neither_typer_nor_package_metadata(reports):
