@@ -83,15 +83,20 @@ def _language(value: str | None) -> str | None:
     return value
 
 
-def _lang_option(help_key: str) -> Any:
+def _lang_option(help_key: str, metavar: str | None = None) -> Any:
     return typer.Option(
-        "--lang", help=_h(help_key), callback=_language, is_eager=True, show_default=False
+        "--lang",
+        help=_h(help_key),
+        callback=_language,
+        is_eager=True,
+        show_default=False,
+        metavar=metavar,
     )
 
 
 # Every command takes --lang: the language of its messages (for `schema` and `init`
 # also of what they write). EHNREPORT_LANG is read by the root callback.
-LangOption = Annotated[str | None, _lang_option("lang")]
+LangOption = Annotated[str | None, _lang_option("lang", "nb|nn|en")]
 
 
 @app.callback(help=_h("app"))

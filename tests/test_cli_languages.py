@@ -77,6 +77,12 @@ def test_a_bad_option_value_is_refused_in_the_language_asked_for(folder):
     env = invoke("init", str(folder / "ntnu.yaml"), env={"EHNREPORT_LANG": "en"})
     assert env.exit_code == 2
     assert "ntnu.yaml already exists; use --force to overwrite it." in env.output
+    # For schema and init, --lang is also the language of what they write.
+    init = invoke("init", "--lang", "nn", str(folder / "ntnu.yaml"))
+    assert init.exit_code == 2 and "ntnu.yaml finst allereie; bruk --force" in init.output
+    schema = invoke("schema", "--lang", "en", "--form", "ingen")
+    assert schema.exit_code == 2
+    assert "ehnreport: unknown form edition ‘ingen’." in schema.output
 
 
 @pytest.mark.parametrize(
@@ -224,3 +230,19 @@ def test_machine_formats_keep_codes_paths_and_fingerprints_across_languages(fold
     assert nb_text != en_text
     assert any(t.startswith("filen er tom.") for t in nb_text)
     assert any(t.startswith("the file is empty.") for t in en_text)
+
+
+def test_a_count_of_one_is_singular_where_the_language_has_it():
+    from ehnreport.errors import Diagnostic, ReportInvalid
+    from ehnreport.reporters import counted
+
+    one = Diagnostic(1, 1, "error", "not-a-report", "", "x", "r.yaml")
+    assert ReportInvalid([one]).msg.text("en") == "1 error in the report"
+    assert ReportInvalid([one, one]).msg.text("en") == "2 errors in the report"
+    assert ReportInvalid([one]).msg.text("nb") == "1 feil i rapporten"
+    # Bokmål keeps the words it has always printed, "1 advarsler" among them.
+    assert [counted("warnings", 1).text(lang) for lang in ("nb", "nn", "en")] == [
+        "1 advarsler",
+        "1 åtvaring",
+        "1 warning",
+    ]

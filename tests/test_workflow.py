@@ -298,16 +298,28 @@ def test_quick_validate_speaks_the_language_of_the_environment_like_the_typer_co
     assert said.get(lang, "unknown language ‘xx’ (EHNREPORT_LANG)") in quick.stderr
 
 
-def test_quick_validate_imports_neither_typer_nor_package_metadata(reports):
+@pytest.mark.parametrize(
+    ("args", "env", "summary"),
+    [
+        ("", {}, "ntnu.yaml: gyldig: 0 feil, 14 advarsler."),
+        (", '--lang', 'en'", {}, "ntnu.yaml: valid: 0 errors, 14 warnings."),
+        ("", {"EHNREPORT_LANG": "nn"}, "ntnu.yaml: gyldig: 0 feil, 14 åtvaringar."),
+    ],
+    ids=["nb", "option", "environment"],
+)
+def test_quick_validate_imports_neither_typer_nor_package_metadata(reports, args, env, summary):
+    # The language is read from the prepared JSON catalog, never its YAML sources.
     probe = (
-        "import sys; sys.argv = ['ehnreport', 'validate', 'ntnu.yaml']\n"
+        f"import sys; sys.argv = ['ehnreport', 'validate', 'ntnu.yaml'{args}]\n"
         "from ehnreport.__main__ import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "names = ('typer', 'click', 'importlib.metadata', 'jinja2', 'markdown_it')\n"
+        "names = ('typer', 'click', 'importlib.metadata', 'jinja2', 'markdown_it',\n"
+        "         'ehnreport.messages.sources', 'ehnreport.cli')\n"
         "print([m for m in names if m in sys.modules], file=sys.stderr)\n"
     )
-    done = _run(probe, [], {}, reports)
+    done = _run(probe, [], env, reports)
     assert done.stderr.strip().splitlines()[-1] == "[]"
+    assert done.stdout.splitlines()[-1].startswith(summary)
 
 
 def test_the_plugin_scan_stand_in_matches_pydantic(monkeypatch):
