@@ -246,3 +246,52 @@ def test_a_count_of_one_is_singular_where_the_language_has_it():
         "1 åtvaring",
         "1 warning",
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "rest"),
+    [
+        ("nb", "… og 10 til (9 feil, 1 advarsler) er ikke vist. Alle står i «ehnreport validate"),
+        ("nn", "… og 10 til (9 feil, 1 åtvaring) er ikkje viste. Alle står i «ehnreport validate"),
+        ("en", "… and 10 more (9 errors, 1 warning) are not shown. All of them are in ‘ehnreport"),
+    ],
+)
+def test_the_terminal_counts_what_it_leaves_out_in_the_chosen_language(tmp_path, lang, rest):
+    from ehnreport.errors import Diagnostic
+    from ehnreport.reporters.terminal import MAX_SHOWN, render_diagnostics
+    from ehnreport.validate import CheckResult
+
+    path = tmp_path / "r.yaml"
+    path.write_text("a: 1\n" * 80, encoding="utf-8")
+    diags = [Diagnostic(n, 1, "error", "not-a-report", "", "x", str(path)) for n in range(1, 60)]
+    diags.append(Diagnostic(60, 1, "warning", "unanswered", "", "y", str(path)))
+    assert len(diags) == MAX_SHOWN + 10
+    messages.choose(lang)
+    text = render_diagnostics(
+        [CheckResult(path, diagnostics=diags)], color=False, source_lines=True
+    )
+    assert rest in text
+
+
+def test_signals_and_a_closed_output_are_said_in_the_chosen_language(capsys, monkeypatch):
+    import io
+    import signal
+
+    from ehnreport import interrupt
+
+    # output_failed sends further output to the null device: to a buffer here.
+    monkeypatch.setattr("sys.stdout", sys.stdout)
+    monkeypatch.setattr(interrupt, "open", lambda *a, **k: io.StringIO(), raising=False)
+    messages.choose("en")
+    interrupt._say_interrupted(signal.SIGTERM)
+    interrupt.output_failed(None)
+    assert capsys.readouterr().err == (
+        "\nehnreport: interrupted (SIGTERM). A file that was not completely written has not "
+        "been written; the previous version is kept.\n"
+        "ehnreport: could not write to standard output (closed).\n"
+    )
+    messages.choose("nn")
+    interrupt.output_failed(OSError(28, "No space left on device"))
+    assert capsys.readouterr().err == (
+        "ehnreport: kunne ikkje skrive til standard utdata (No space left on device).\n"
+    )
