@@ -4,7 +4,7 @@
 member waits for most often. Building the Typer application costs about a quarter of
 that start-up: importing Typer, and at run time a Pydantic TypeAdapter for every
 parameter of the command. So the common forms of `validate` (files, `--strict`,
-`--quiet`, `--format text|github`) are read here, without Typer, and print exactly
+`--quiet`, `--format text|github`, `--lang`) are read here, without Typer, and print exactly
 what the Typer command prints. Anything else (`--help`, another format, an unknown
 option, no file at all, a mistake) goes to the Typer application in `cli.py`, which
 gives its own messages. tests/test_workflow.py runs the same arguments both ways and
@@ -31,6 +31,11 @@ def main() -> None:
     # value set by the user still wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     skip_plugin_scan()
+    # The language first: the help texts are made in it when cli.py is imported.
+    from .userlang import choose_from
+
+    if not choose_from(sys.argv[1:]):
+        raise SystemExit(2)
     parsed = quick_validate_args(sys.argv[1:])
     if parsed is None:
         from .cli import main as typer_main
@@ -110,6 +115,11 @@ def quick_validate_args(args: list[str]) -> tuple[list[Path], bool, str, bool] |
             fmt = arg[len("--format=") :]
         elif arg.startswith("-f") and not arg.startswith("--"):
             fmt = arg[2:]
+        elif arg == "--lang":  # already chosen by main(); only its value is skipped here
+            if next(rest, None) is None:
+                return None
+        elif arg.startswith("--lang="):
+            pass
         else:
             return None
     if not files:

@@ -40,6 +40,7 @@ from . import interrupt
 from .build import BuildOptions
 from .completeness import StepCount
 from .errors import BuildError, Diagnostic, ExitCode, UserError
+from .messages import Msg, msg, render
 from .validate import check_file, printable
 
 if TYPE_CHECKING:
@@ -61,14 +62,20 @@ class BatchItem:
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     # One sentence for exit codes 1-3 (unreadable file, name collision, invalid,
-    # build failure), printed as "ehnreport: <message>"; None when built.
-    message: str | None = None
+    # build failure), printed as "ehnreport: <message>"; None when built. Kept as a
+    # message, not a sentence: a worker process makes it, the parent prints it in the
+    # language the user chose.
+    message: Msg | str | None = None
     # Answered questions per step, for the summary line; empty if not validated.
     counts: list[StepCount] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.exit_code == ExitCode.OK
+
+    def text(self, lang: str | None = None) -> str | None:
+        """The message as a printable sentence in `lang` (default: the chosen language)."""
+        return None if self.message is None else printable(render(self.message, lang))
 
 
 def worst_exit_code(items: list[BatchItem]) -> int:
@@ -152,8 +159,7 @@ def _load_build_machinery(pdf: bool) -> None:
             from . import pdf as _pdf  # noqa: F401 - build imports it lazily; do it up front
     except (ImportError, OSError) as exc:  # e.g. Pango missing: cffi raises OSError
         raise BuildError(
-            f"byggeverktøyene kunne ikke lastes ({type(exc).__name__}: {exc}). "
-            "PDF krever biblioteket Pango; se README."
+            msg("cli.build.tools-missing", error=f"{type(exc).__name__}: {exc}")
         ) from exc
     _build_report = build_report
     _pdf_loaded = _pdf_loaded or pdf
@@ -242,9 +248,14 @@ def _one(path: Path, options: BuildOptions) -> BatchItem:
         _check_and_build(item, options)
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the other reports
         item.exit_code = ExitCode.BUILD_FAILED
-        item.message = printable(f"{path}: intern feil under bygget ({type(exc).__name__}: {exc}).")
+        item.message = _internal_error(path, exc)
     item.seconds = time.perf_counter() - started
     return item
+
+
+def _internal_error(path: Path, exc: Exception) -> Msg:
+    error = printable(f"{type(exc).__name__}: {exc}")
+    return msg("cli.build.internal-error", path=printable(str(path)), error=error)
 
 
 def _check_and_build(item: BatchItem, options: BuildOptions) -> None:
@@ -254,13 +265,13 @@ def _check_and_build(item: BatchItem, options: BuildOptions) -> None:
         result = check_file(path)
     except UserError as exc:  # InputFileError: missing, a folder, no permission
         item.exit_code = exc.exit_code
-        item.message = str(exc)
+        item.message = exc.msg
         return
     item.diagnostics = list(result.diagnostics)
     item.counts = list(result.counts)
     if not result.ok(strict):
         item.exit_code = ExitCode.INVALID
-        item.message = f"{printable(str(path))}: rapporten er ikke gyldig; ingen filer er skrevet."
+        item.message = msg("cli.build.not-valid", path=printable(str(path)))
         return
     try:
         _load_build_machinery(options.pdf)
@@ -269,7 +280,7 @@ def _check_and_build(item: BatchItem, options: BuildOptions) -> None:
         extra = getattr(exc, "diagnostics", None) or []
         item.diagnostics = sorted(dict.fromkeys(item.diagnostics + list(extra)))
         item.exit_code = exc.exit_code
-        item.message = str(exc)
+        item.message = exc.msg
         return
     # Image warnings come from validate and again from rendering: each is shown once.
     item.diagnostics = sorted(dict.fromkeys(item.diagnostics + list(outcome.diagnostics)))
@@ -372,9 +383,11 @@ def build_many(
             BatchItem(
                 path=paths[i],
                 exit_code=ExitCode.USAGE,
-                message=printable(
-                    f"{paths[i]}: har samme navn som {earlier}, og filene ville overskrevet "
-                    f"hverandre i {options.out_dir}. Gi en av filene et annet navn."
+                message=msg(
+                    "cli.build.same-name",
+                    path=printable(str(paths[i])),
+                    earlier=printable(str(earlier)),
+                    folder=printable(str(options.out_dir)),
                 ),
             ),
         )
@@ -412,17 +425,17 @@ def build_many(
                     item = BatchItem(
                         path=paths[i],
                         exit_code=ExitCode.BUILD_FAILED,
-                        message=printable(
-                            f"{paths[i]}: byggeprosessen stoppet uventet ({exc or 'ukjent årsak'})."
+                        message=msg(
+                            "cli.build.worker-died",
+                            path=printable(str(paths[i])),
+                            reason=printable(str(exc)) or msg("cli.build.unknown-cause"),
                         ),
                     )
                 except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
                     item = BatchItem(
                         path=paths[i],
                         exit_code=ExitCode.BUILD_FAILED,
-                        message=printable(
-                            f"{paths[i]}: intern feil under bygget ({type(exc).__name__}: {exc})."
-                        ),
+                        message=_internal_error(paths[i], exc),
                     )
                 finish(i, item)
     except BaseException:

@@ -1,7 +1,9 @@
 """The command line: translates options, calls the library, maps errors to exit codes.
 
 The only module that imports typer. Heavy modules (Jinja, markdown-it, WeasyPrint)
-are imported inside the build command, so `validate` starts fast.
+are imported inside the build command, so `validate` starts fast. Every help text
+is a message of ehnreport/messages/help.yaml, made when this module is imported, in
+the language chosen by then (`ehnreport.__main__` chooses it before importing this).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import __version__, interrupt
+from . import __version__, interrupt, messages
 from .completeness import COMPLETENESS_CODES
-from .errors import ExitCode, ReportInvalid, UserError
-from .reporters import REPORTER_BY_NAME, Settings, for_output, report
+from .errors import ExitCode, ReportInvalid, UserError, os_reason
+from .messages import Msg, msg
+from .reporters import REPORTER_BY_NAME, Settings, counted, for_output, report
 from .validate import CheckResult, check_files, printable
 
 if TYPE_CHECKING:
@@ -25,9 +28,20 @@ if TYPE_CHECKING:
     from .build import BuildOptions
     from .export import Skipped
 
+
+def _h(key: str, **params: str) -> str:
+    """The help text `help.KEY` in the language chosen now."""
+    return msg(f"help.{key}", **params).text()
+
+
+def _say(m: Msg | str, err: bool = False) -> None:
+    """Print one message, made printable, in the chosen language."""
+    typer.echo(printable(messages.render(m)), err=err)
+
+
 app = typer.Typer(
     name="ehnreport",
-    help="Skriv EHN-rapporten som én YAML-fil, kontroller den og lag PDF og HTML.",
+    help=_h("app"),
     add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -56,16 +70,50 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+def _language(value: str | None) -> str | None:
+    """Print messages in `value` from now on; exit 2 if it is not a language."""
+    if value is None:
+        return None
+    if value not in messages.LANGUAGES:
+        from .userlang import refusal
+
+        typer.echo(refusal(value, "--lang"), err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    messages.choose(value)
+    return value
+
+
+def _lang_option(help_key: str, metavar: str | None = None) -> Any:
+    return typer.Option(
+        "--lang",
+        help=_h(help_key),
+        callback=_language,
+        is_eager=True,
+        show_default=False,
+        metavar=metavar,
+    )
+
+
+# Every command takes --lang: the language of its messages (for `schema` and `init`
+# also of what they write). EHNREPORT_LANG is read by the root callback.
+LangOption = Annotated[str | None, _lang_option("lang", "nb|nn|en")]
+
+
+@app.callback(help=_h("app"))
 def _root(
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Vis versjonen og avslutt."
-        ),
+        typer.Option("--version", callback=_version, is_eager=True, help=_h("version")),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
-    """Skriv EHN-rapporten som én YAML-fil, kontroller den og lag PDF og HTML."""
+    """Choose the language of the messages: --lang, else EHNREPORT_LANG, else nb."""
+    if lang is None:
+        from .userlang import choose_from
+
+        # In this process the choice may be left from an earlier command (tests).
+        if not choose_from([]):
+            raise typer.Exit(int(ExitCode.USAGE))
 
 
 def _default_format(fmt: Format | None) -> Format:
@@ -112,25 +160,12 @@ def _fail(exc: UserError) -> typer.Exit:
 
 FormatOption = Annotated[
     Format | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Utdataformat: text, json, github, sarif eller gitlab. Standard er text, "
-        "eller github når GITHUB_ACTIONS=true.",
-        case_sensitive=False,
-    ),
+    typer.Option("--format", "-f", help=_h("format"), case_sensitive=False),
 ]
-StrictOption = Annotated[
-    bool, typer.Option("--strict", help="Advarsler (som ubesvarte spørsmål) gir også feil.")
-]
-FormsOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--forms",
-        help="Mappe med flere skjemautgaver (én undermappe med form.yaml per utgave), "
-        "for eksempel neste års skjema før det følger med ehnreport.",
-    ),
-]
+StrictOption = Annotated[bool, typer.Option("--strict", help=_h("strict"))]
+FormsOption = Annotated[Path | None, typer.Option("--forms", help=_h("forms"))]
+ForceOption = Annotated[bool, typer.Option("--force", help=_h("force"))]
+TemplatesOption = Annotated[Path | None, typer.Option("--templates", help=_h("templates"))]
 
 
 def _add_forms(folder: Path | None) -> None:
@@ -144,11 +179,8 @@ def _add_forms(folder: Path | None) -> None:
     except EditionError as exc:
         for d in exc.diagnostics:
             typer.echo(printable(d.format()), err=True)
-        typer.echo(
-            f"ehnreport: skjemautgavene i {printable(str(folder))} har feil "
-            f"({len(exc.diagnostics)}).",
-            err=True,
-        )
+        folder_name = printable(str(folder))
+        _say(msg("cli.forms.have-errors", folder=folder_name, count=len(exc.diagnostics)), True)
         raise typer.Exit(int(ExitCode.INVALID)) from None
 
 
@@ -159,11 +191,8 @@ def _known_form(form: str) -> str:
 
     known = known_editions()
     if form not in known:
-        typer.echo(
-            f"ehnreport: ukjent skjemautgave «{printable(form)}».{did_you_mean(form, known)} "
-            f"Kjente utgaver: {', '.join(known)}.",
-            err=True,
-        )
+        hint = did_you_mean(form, known)
+        _say(msg("cli.forms.unknown", form=form, hint=hint, known=tuple(known)), err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     return form
 
@@ -174,37 +203,25 @@ def _known_language(edition_id: str, lang: str | None) -> str | None:
 
     languages = load_edition(edition_id).languages
     if lang is not None and lang not in languages:
-        typer.echo(
-            f"ehnreport: skjemaet {edition_id} finnes ikke på «{printable(lang)}» (--lang). "
-            f"Språkene: {', '.join(languages)}.",
-            err=True,
-        )
+        m = msg("cli.forms.no-language", edition=edition_id, lang=lang, languages=languages)
+        _say(m, err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     return lang
 
 
-@app.command()
+@app.command(help=_h("validate"))
 def validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(
-            help="Rapportfilene som skal kontrolleres. Standard: report.yaml i mappen du står i.",
-            show_default=False,
-        ),
+        typer.Argument(help=_h("validate.files"), show_default=False),
     ] = None,
     strict: StrictOption = False,
     fmt: FormatOption = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Vis bare feil, ikke advarsler.")
-    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_h("validate.quiet"))] = False,
     forms: FormsOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Kontroller rapportfiler mot EHN-skjemaet og vis alle feil og advarsler.
-
-    Avslutningskoder: 0 gyldig (advarsler tillatt), 1 ugyldig (eller advarsler med
-    --strict, eller feil i --forms), 2 feil bruk, en fil som ikke kan leses eller utdata
-    som ikke kan skrives.
-    """
+    """Check report files and print their diagnostics."""
     _add_forms(forms)
     fmt = _default_format(fmt)
     if not files:
@@ -232,43 +249,29 @@ def _default_report(command: str) -> Path:
         )
     except OSError:
         found = []
-    text = "ehnreport: fant ingen report.yaml i denne mappen. "
+    text = msg("cli.default.no-report-yaml")
     if found:
-        names = ", ".join(printable(n) for n in found[:10])
-        more = f" og {len(found) - 10} til" if len(found) > 10 else ""
-        text += (
-            f"Her er disse YAML-filene: {names}{more}. Oppgi rapportfilen, for eksempel "
-            f"«ehnreport {command} {printable(found[0])}»."
+        names: Msg | tuple[str, ...] = tuple(printable(n) for n in found[:10])
+        if len(found) > 10:
+            names = msg("cli.default.names-and-more", names=names, count=len(found) - 10)
+        first = printable(found[0])
+        text = text.plus(
+            msg("cli.default.yaml-files-here", names=names, command=command, first=first)
         )
     else:
-        text += f"Oppgi rapportfilen, for eksempel «ehnreport {command} examples/ntnu-2024.yaml»."
-    typer.echo(text, err=True)
+        text = text.plus(msg("cli.default.give-report-file", command=command))
+    typer.echo(text.text(), err=True)
     raise typer.Exit(int(ExitCode.USAGE))
 
 
-@app.command()
+@app.command(help=_h("schema"))
 def schema(
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Skriv skjemaet til denne filen i stedet for til skjermen."
-        ),
-    ] = None,
-    form: Annotated[
-        str | None,
-        typer.Option("--form", help="Skjemautgaven skjemaet lages for. Standard: den nyeste."),
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_h("schema.output"))] = None,
+    form: Annotated[str | None, typer.Option("--form", help=_h("schema.form"))] = None,
     forms: FormsOption = None,
-    lang: Annotated[
-        str | None,
-        typer.Option("--lang", help="Språket titler og forklaringer skrives på: nb, nn eller en."),
-    ] = None,
+    lang: Annotated[str | None, _lang_option("schema.lang")] = None,
 ) -> None:
-    """Skriv JSON Schema for rapportfilen (for redigeringsprogram og andre verktøy).
-
-    Avslutningskoder: 0 skrevet, 1 feil i --forms, 2 ukjent utgave eller en fil som
-    ikke kan skrives.
-    """
+    """Write the JSON Schema of an edition."""
     from .forms import DEFAULT
     from .output import write_atomic
     from .schema import schema_text
@@ -285,32 +288,20 @@ def schema(
         raise _fail(exc) from None
 
 
-@app.command()
+@app.command(help=_h("init"))
 def init(
-    file: Annotated[Path, typer.Argument(help="Filen som skal lages.")] = Path("report.yaml"),
-    member: Annotated[str | None, typer.Option("--member", help="Virksomhetens navn.")] = None,
+    file: Annotated[Path, typer.Argument(help=_h("init.file"))] = Path("report.yaml"),
+    member: Annotated[str | None, typer.Option("--member", help=_h("init.member"))] = None,
     short_name: Annotated[
-        str | None, typer.Option("--short-name", help="Kortnavn til bunnteksten.")
+        str | None, typer.Option("--short-name", help=_h("init.short-name"))
     ] = None,
-    year: Annotated[
-        int | None, typer.Option("--year", help="Rapporteringsåret. Standard: i fjor.")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
-    form: Annotated[
-        str | None,
-        typer.Option("--form", help="Skjemautgaven rapporten følger. Standard: den nyeste."),
-    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help=_h("init.year"))] = None,
+    force: ForceOption = False,
+    form: Annotated[str | None, typer.Option("--form", help=_h("init.form"))] = None,
     forms: FormsOption = None,
-    lang: Annotated[
-        str | None,
-        typer.Option("--lang", help="Rapportens språk, også for kommentarene: nb, nn eller en."),
-    ] = None,
+    lang: Annotated[str | None, _lang_option("init.lang")] = None,
 ) -> None:
-    """Lag en ny, tom rapport med alle deler og spørsmål, klar til utfylling.
-
-    Avslutningskoder: 0 skrevet, 1 feil i --forms, 2 filen finnes allerede (uten
-    --force), kan ikke skrives, eller ukjent utgave.
-    """
+    """Write a new, empty report."""
     from .forms import DEFAULT
     from .output import write_atomic
     from .scaffold import scaffold
@@ -321,14 +312,11 @@ def init(
     try:
         exists, is_dir = file.exists(), file.is_dir()
     except OSError as exc:  # a name too long for the file system, and the like
-        typer.echo(
-            f"ehnreport: {printable(str(file))}: kan ikke skrives ({exc.strerror}).", err=True
-        )
+        m = msg("cli.file.cannot-be-written", name=str(file), reason=os_reason(exc))
+        _say(f"ehnreport: {m.text()}", err=True)
         raise typer.Exit(int(ExitCode.USAGE)) from None
     if exists and (not force or is_dir):
-        what = "er en mappe" if is_dir else "finnes allerede; bruk --force for å skrive over"
-        typer.echo(f"ehnreport: {printable(str(file))} {what}.", err=True)
-        raise typer.Exit(int(ExitCode.USAGE))
+        _refuse_existing(file, is_dir)
     try:
         text = scaffold(member, year, short_name, form=edition_id, language=language)
     except ValueError as exc:
@@ -339,12 +327,15 @@ def init(
     except UserError as exc:
         typer.echo(f"ehnreport: {exc}", err=True)
         raise typer.Exit(int(ExitCode.USAGE)) from None
-    typer.echo(f"skrev {file}")
-    typer.echo(
-        "Neste steg: fyll inn svarene, og kjør «ehnreport validate "
-        f"{file}». Redigeringsprogrammet finner feltforklaringene når "
-        "schema/ehnreport.schema.json finnes («ehnreport schema -o schema/ehnreport.schema.json»)."
-    )
+    typer.echo(msg("cli.file.wrote", name=str(file)).text())
+    typer.echo(msg("cli.init.next-step", file=str(file)).text())
+
+
+def _refuse_existing(file: Path, is_dir: bool) -> None:
+    """Exit 2: `file` is a folder, or exists and --force was not given."""
+    m = msg("cli.file.is-a-folder" if is_dir else "cli.file.exists-use-force", name=str(file))
+    _say(f"ehnreport: {m.text()}", err=True)
+    raise typer.Exit(int(ExitCode.USAGE))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -355,73 +346,48 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-@app.command("import")
+@app.command("import", help=_h("import"))
 def import_(
-    source: Annotated[
-        Path,
-        typer.Argument(help="PDF-en fra EHNs portal (eller fra ehnreport), eller teksten i den."),
-    ],
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Rapportfilen som skal lages. Standard: <navn>.yaml."),
-    ] = None,
-    year: Annotated[
-        int | None, typer.Option("--year", help="Rapporteringsåret, når teksten ikke sier det.")
-    ] = None,
-    form: Annotated[
-        str | None, typer.Option("--form", help="Skjemautgaven. Standard: den nyeste.")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
+    source: Annotated[Path, typer.Argument(help=_h("import.source"))],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_h("import.output"))] = None,
+    year: Annotated[int | None, typer.Option("--year", help=_h("import.year"))] = None,
+    form: Annotated[str | None, typer.Option("--form", help=_h("import.form"))] = None,
+    force: ForceOption = False,
     forms: FormsOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Hent svarene fra en rapport-PDF (eller teksten i den) til en ny rapportfil.
-
-    Avslutningskoder: 0 skrevet, 2 kilden kan ikke leses, er ikke en EHN-rapport, eller
-    filen finnes allerede (uten --force), 3 filen kunne ikke skrives.
-    """
+    """Read a report PDF (or its text) into a new report file."""
     from .importer import import_report, summary
     from .importer.writer import write_checked
 
     _add_forms(forms)
     target = output or Path(source.stem + ".yaml")
     if _same_file(source, target):
-        typer.echo(
-            f"ehnreport: {printable(str(target))} er kilden selv; velg en annen -o.", err=True
-        )
+        _say(msg("cli.import.is-source", name=str(target)), err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     if target.exists() and (not force or target.is_dir()):
-        what = (
-            "er en mappe" if target.is_dir() else "finnes allerede; bruk --force for å skrive over"
-        )
-        typer.echo(f"ehnreport: {printable(str(target))} {what}.", err=True)
-        raise typer.Exit(int(ExitCode.USAGE))
+        _refuse_existing(target, target.is_dir())
     try:
         result = import_report(source, year=year, edition=form)
         write_checked(target, result.text)
     except UserError as exc:
         raise _fail(exc) from None
-    typer.echo(f"skrev {printable(str(target))}")
+    _say(msg("cli.file.wrote", name=str(target)))
     for line in summary(result):
         typer.echo(line)
 
 
-@app.command("next-year")
+@app.command("next-year", help=_h("next-year"))
 def next_year_(
-    report: Annotated[Path, typer.Argument(help="Årets rapportfil.")],
+    report: Annotated[Path, typer.Argument(help=_h("next-year.report"))],
     output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Utkastet som skal lages. Standard: samme navn med neste år."
-        ),
+        Path | None, typer.Option("--output", "-o", help=_h("next-year.output"))
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Skriv over en fil som finnes.")] = False,
+    force: ForceOption = False,
     forms: FormsOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Lag et utkast til neste års rapport: året flyttet, tallene tømt, tekstene beholdt.
-
-    Avslutningskoder: 0 skrevet, 1 rapporten har feil, 2 filen kan ikke leses eller
-    utkastet finnes allerede (uten --force), 3 utkastet kunne ikke skrives.
-    """
+    """Write a draft of next year's report."""
     from .importer.writer import write_checked
     from .nextyear import next_year
 
@@ -429,19 +395,10 @@ def next_year_(
     try:
         draft, target = next_year(report, output)
         if _same_file(report, target):
-            typer.echo(
-                f"ehnreport: {printable(str(target))} er årets rapport selv; velg en annen -o.",
-                err=True,
-            )
+            _say(msg("cli.next-year.is-report", name=str(target)), err=True)
             raise typer.Exit(int(ExitCode.USAGE))
         if target.exists() and (not force or target.is_dir()):
-            what = (
-                "er en mappe"
-                if target.is_dir()
-                else "finnes allerede; bruk --force for å skrive over"
-            )
-            typer.echo(f"ehnreport: {printable(str(target))} {what}.", err=True)
-            raise typer.Exit(int(ExitCode.USAGE))
+            _refuse_existing(target, target.is_dir())
         write_checked(target, draft.text)
     except ReportInvalid as exc:
         for d in exc.diagnostics:
@@ -450,12 +407,12 @@ def next_year_(
         raise _fail(exc) from None
     except UserError as exc:
         raise _fail(exc) from None
-    typer.echo(f"skrev {printable(str(target))} (utkast for {draft.year})")
+    _say(msg("cli.next-year.wrote", name=str(target), year=draft.year))
     if draft.cleared:
-        typer.echo("Tømt (årets tall): " + ", ".join(draft.cleared) + ".")
-    typer.echo(f"Beholdt som utgangspunkt, merket som fjorårets tekst: {len(draft.kept)} svar.")
+        typer.echo(msg("cli.next-year.cleared", fields=tuple(draft.cleared)).text())
+    typer.echo(msg("cli.next-year.kept", count=len(draft.kept)).text())
     if draft.dropped:
-        typer.echo("Ikke overført: " + ", ".join(draft.dropped) + ".")
+        typer.echo(msg("cli.next-year.dropped", fields=tuple(draft.dropped)).text())
 
 
 class DiffFormat(str, Enum):
@@ -464,29 +421,19 @@ class DiffFormat(str, Enum):
     html = "html"
 
 
-@app.command("diff")
+@app.command("diff", help=_h("diff"))
 def diff_(
-    old: Annotated[str, typer.Argument(help="Den gamle rapportfilen, eller - for standard inn.")],
-    new: Annotated[Path, typer.Argument(help="Den nye rapportfilen.")],
+    old: Annotated[str, typer.Argument(help=_h("diff.old"))],
+    new: Annotated[Path, typer.Argument(help=_h("diff.new"))],
     fmt: Annotated[
         DiffFormat,
-        typer.Option(
-            "--format", "-f", help="Utdataformat: text, json eller html.", case_sensitive=False
-        ),
+        typer.Option("--format", "-f", help=_h("diff.format"), case_sensitive=False),
     ] = DiffFormat.text,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Skriv resultatet til denne filen i stedet for til skjermen."
-        ),
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_h("diff.output"))] = None,
     forms: FormsOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Vis hva som er endret mellom to versjoner av en rapport, spørsmål for spørsmål.
-
-    Avslutningskoder (som diff): 0 ingen endringer, 1 endringer, 2 en fil kan ikke
-    leses, er ikke en gyldig rapport, eller --forms har feil.
-    """
+    """Show what changed between two versions of a report."""
     from .diff import FORMATS, diff, read_report
 
     try:
@@ -501,7 +448,8 @@ def diff_(
         typer.echo(f"ehnreport: {printable(str(exc))}", err=True)
         raise typer.Exit(int(ExitCode.USAGE)) from None
     changes = diff(old_data, new_data)
-    text = FORMATS[fmt.value](changes, "standard inn" if old == "-" else old, str(new))
+    old_name = msg("cli.diff.stdin").text() if old == "-" else old
+    text = FORMATS[fmt.value](changes, old_name, str(new))
     if output is None:
         sys.stdout.write(text)
     else:
@@ -536,14 +484,11 @@ def _print_item(item: BatchItem, fmt: Format, strict: bool) -> None:
         typer.echo(line(d, strict))
     unanswered = len(item.diagnostics) - len(shown)
     if unanswered:
-        typer.echo(
-            f"{printable(str(item.path))}: {unanswered} ubesvarte spørsmål; "
-            "«ehnreport validate» viser dem."
-        )
+        _say(msg("cli.build.unanswered", path=str(item.path), count=unanswered))
     if item.message:
-        typer.echo(f"ehnreport: {printable(item.message)}", err=True)
+        typer.echo(f"ehnreport: {item.text()}", err=True)
     for written in item.written:
-        typer.echo(f"skrev {printable(str(written))}")
+        _say(msg("cli.file.wrote", name=str(written)))
 
 
 def _progress_bar(done: int, total: int, path: Path) -> None:
@@ -557,8 +502,9 @@ def _progress_bar(done: int, total: int, path: Path) -> None:
 
 
 def _summary_table(items: list[BatchItem]) -> str:
-    labels = {0: "bygget", 1: "ugyldig", 2: "kan ikke leses", 3: "bygget feilet"}
-    rows = [("Rapport", "Resultat", "Feil", "Advarsler", "Sekunder")]
+    results = ("built", "invalid", "unreadable", "failed")
+    labels = {code: msg(f"cli.build.result-{r}").text() for code, r in enumerate(results)}
+    rows = [tuple(msg("cli.build.table").text().split("|"))]
     for item in items:
         errors = sum(d.is_error for d in item.diagnostics)
         rows.append(
@@ -580,91 +526,52 @@ def _summary_table(items: list[BatchItem]) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     built = sum(item.ok for item in items)
-    lines.append(f"{built} av {len(items)} rapporter bygget.")
+    lines.append(msg("cli.build.built-of", built=built, total=len(items)).text())
     return "\n".join(lines)
 
 
-@app.command()
+@app.command(help=_h("build"))
 def build(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(
-            help=(
-                "Rapportfiler eller mapper med rapporter. Standard: report.yaml i mappen du står i."
-            ),
-            show_default=False,
-        ),
+        typer.Argument(help=_h("build.files"), show_default=False),
     ] = None,
-    html: Annotated[bool, typer.Option("--html", help="Lag HTML.")] = False,
-    pdf: Annotated[
-        bool, typer.Option("--pdf", help="Lag PDF. Uten --html og --pdf lages begge.")
-    ] = False,
-    out_dir: Annotated[
-        Path, typer.Option("--output", "-o", help="Mappen filene skrives til.")
-    ] = Path("build"),
-    templates: Annotated[
-        Path | None,
-        typer.Option(
-            "--templates", help="Mappe med maler som erstatter de innebygde med samme navn."
-        ),
-    ] = None,
+    html: Annotated[bool, typer.Option("--html", help=_h("build.html"))] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help=_h("build.pdf"))] = False,
+    out_dir: Annotated[Path, typer.Option("--output", "-o", help=_h("build.output"))] = Path(
+        "build"
+    ),
+    templates: TemplatesOption = None,
     pdf_variant: Annotated[
         str,
         typer.Option(
-            "--pdf-variant",
-            help="PDF-variant: "
-            + ", ".join(PDF_VARIANTS)
-            + ". Standard er pdf/a-2a (arkiv og universell utforming).",
+            "--pdf-variant", help=_h("build.pdf-variant", variants=", ".join(PDF_VARIANTS))
         ),
     ] = "pdf/a-2a",
-    strict: Annotated[bool, typer.Option("--strict", help="Advarsler stopper bygget.")] = False,
-    jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs", "-j", help="Antall rapporter som bygges samtidig (0: én per prosessor)."
-        ),
-    ] = 1,
-    watch: Annotated[
-        bool,
-        typer.Option(
-            "--watch", "-w", help="Bygg på nytt hver gang rapporten, et bilde eller en mal endres."
-        ),
-    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=_h("build.strict"))] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help=_h("build.jobs"))] = 1,
+    watch: Annotated[bool, typer.Option("--watch", "-w", help=_h("build.watch"))] = False,
     build_fmt: Annotated[
         BuildFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Format for feil og advarsler: text eller github. Standard er text, "
-            "eller github når GITHUB_ACTIONS=true.",
-            case_sensitive=False,
-        ),
+        typer.Option("--format", "-f", help=_h("build.format"), case_sensitive=False),
     ] = None,
     forms: FormsOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Kontroller rapportene og lag PDF og HTML i byggmappen.
-
-    Avslutningskoder: 0 bygget, 1 en rapport er ugyldig (ingenting skrives for den),
-    2 feil bruk eller en fil som ikke kan leses, 3 bygget feilet (mal, skriving). Med
-    flere rapporter er koden den verste av dem. 130, 143 og 129: avbrutt med Ctrl-C,
-    SIGTERM eller SIGHUP; ingen halvskrevet fil blir liggende.
-    """
+    """Check reports and build their PDF and HTML."""
     from .batch import build_many, collect, worst_exit_code
 
     _add_forms(forms)
     if pdf_variant not in PDF_VARIANTS:
-        typer.echo(
-            f"ehnreport: ukjent PDF-variant «{pdf_variant}». "
-            f"Velg en av: {', '.join(PDF_VARIANTS)}.",
-            err=True,
-        )
+        m = msg("cli.build.unknown-pdf-variant", variant=pdf_variant, variants=PDF_VARIANTS)
+        typer.echo(m.text(), err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     fmt = _default_format(None if build_fmt is None else Format(build_fmt.value))
     if fmt not in (Format.text, Format.github):
-        typer.echo("ehnreport: build skriver feil som text eller github.", err=True)
+        typer.echo(msg("cli.build.line-formats").text(), err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     if templates is not None and not _is_dir(templates):
-        typer.echo(f"ehnreport: {templates}: fant ingen mal-mappe.", err=True)
+        typer.echo(msg("cli.build.no-templates", folder=str(templates)).text(), err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     if not html and not pdf:
         html = pdf = True
@@ -672,10 +579,8 @@ def build(
         files = [_default_report("build")]
     reports = collect(files)
     if not reports:
-        typer.echo(
-            "ehnreport: fant ingen rapporter (*.yaml) i " + ", ".join(map(str, files)) + ".",
-            err=True,
-        )
+        m = msg("cli.build.no-reports", paths=tuple(map(str, files)))
+        typer.echo(m.text(), err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     from .build import BuildOptions
 
@@ -689,7 +594,7 @@ def build(
     )
     if watch:
         if len(reports) != 1:
-            typer.echo("ehnreport: --watch følger én rapport om gangen.", err=True)
+            typer.echo(msg("cli.build.watch-one").text(), err=True)
             raise typer.Exit(int(ExitCode.USAGE))
         _watch(reports[0], fmt, options)
         return
@@ -716,14 +621,12 @@ def _watch(report: Path, fmt: Format, options: BuildOptions) -> None:
         stamp = time.strftime("%H:%M:%S")
         if changed:
             names = ", ".join(printable(Path(c).name) for c in changed[:5])
-            typer.echo(f"[{stamp}] endret: {names}")
+            typer.echo(msg("cli.watch.changed", stamp=stamp, names=names).text())
         (item,) = build_many([report], options, jobs=1)
         inputs.reload()
         _print_item(item, fmt, options.strict)
-        if item.ok:
-            typer.echo(f"[{stamp}] bygget. Venter på endringer (Ctrl-C avslutter) …")
-        else:
-            typer.echo(f"[{stamp}] ikke bygget; forrige versjon er beholdt. Venter på endringer …")
+        done = "cli.watch.built" if item.ok else "cli.watch.not-built"
+        typer.echo(msg(done, stamp=stamp).text())
 
     try:
         watch(inputs.files, rebuild)
@@ -739,7 +642,7 @@ def _stopped() -> typer.Exit:
     SIGTERM and SIGHUP keep their codes (143, 129), as for every other command."""
     import signal
 
-    typer.echo("\navsluttet.")
+    typer.echo("\n" + msg("cli.stopped").text())
     signum = interrupt.received()
     interrupt.reset()
     code = 0 if signum in (None, signal.SIGINT) else 128 + signum
@@ -753,32 +656,18 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-@app.command()
+@app.command(help=_h("preview"))
 def preview(
     file: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Rapportfilen. Standard: report.yaml i mappen du står i.", show_default=False
-        ),
+        Path | None, typer.Argument(help=_h("preview.file"), show_default=False)
     ] = None,
-    port: Annotated[
-        int, typer.Option("--port", help="Porten på 127.0.0.1 (0: en ledig port).")
-    ] = 8000,
-    open_browser: Annotated[bool, typer.Option("--open", help="Åpne siden i nettleseren.")] = False,
-    templates: Annotated[
-        Path | None,
-        typer.Option(
-            "--templates", help="Mappe med maler som erstatter de innebygde med samme navn."
-        ),
-    ] = None,
+    port: Annotated[int, typer.Option("--port", help=_h("preview.port"))] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help=_h("preview.open"))] = False,
+    templates: TemplatesOption = None,
     forms: FormsOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Vis rapporten i nettleseren, og vis den på nytt hver gang den lagres.
-
-    Siden vises bare på denne maskinen (127.0.0.1). Avslutningskoder: 0 avsluttet med
-    Ctrl-C, 2 feil bruk, en fil som ikke kan leses eller en port som er i bruk, 143 og
-    129 stoppet med SIGTERM eller SIGHUP.
-    """
+    """Show the report in the browser, again after every save."""
     from .preview import serve
     from .validate import open_report
 
@@ -786,12 +675,10 @@ def preview(
     if file is None:
         file = _default_report("preview")
     if not 0 <= port <= 65535:
-        typer.echo(
-            f"ehnreport: port {port} finnes ikke; velg et tall fra 1024 til 65535.", err=True
-        )
+        typer.echo(msg("cli.preview.bad-port", port=port).text(), err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     if templates is not None and not templates.is_dir():
-        typer.echo(f"ehnreport: {templates}: fant ingen mal-mappe.", err=True)
+        typer.echo(msg("cli.build.no-templates", folder=str(templates)).text(), err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     try:
         open_report(file)
@@ -802,16 +689,13 @@ def preview(
         raise _stopped() from None
 
 
-@app.command("forms")
-def forms_command(forms: FormsOption = None) -> None:
-    """Vis skjemautgavene: id, sektor, rapporteringsår, språk og antall spørsmål.
-
-    Avslutningskoder: 0 vist, 1 feil i --forms.
-    """
+@app.command("forms", help=_h("forms-command"))
+def forms_command(forms: FormsOption = None, lang: LangOption = None) -> None:
+    """List the form editions."""
     from .forms import known_editions, load_edition
 
     _add_forms(forms)
-    rows = [("Utgave", "Sektor", "År", "Språk", "Spørsmål")]
+    rows = [tuple(msg("cli.forms.table").text().split("|"))]
     for edition_id in known_editions():
         e = load_edition(edition_id)
         counted = sum(1 for _, q in e.questions() if q.code)
@@ -827,52 +711,36 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
-ReportsArgument = Annotated[
-    list[Path],
-    typer.Argument(
-        help="Rapportfiler, eller mapper med rapporter (*.yaml og *.yml).", show_default=False
-    ),
-]
+ReportsArgument = Annotated[list[Path], typer.Argument(help=_h("reports"), show_default=False)]
 
 
 def _print_skipped(skipped: Skipped) -> None:
     """An invalid or unreadable report, on standard error: why it is left out."""
     name = printable(str(skipped.path))
     if skipped.message:
-        typer.echo(f"ehnreport: {printable(skipped.message)}", err=True)
+        _say(f"ehnreport: {messages.render(skipped.message)}", err=True)
     for d in skipped.diagnostics:
         typer.echo(d.format(), err=True)
     if skipped.diagnostics:
-        errors = sum(d.is_error for d in skipped.diagnostics)
-        typer.echo(f"{name}: ugyldig: {errors} feil; rapporten er ikke tatt med.", err=True)
+        errors = counted("errors", sum(d.is_error for d in skipped.diagnostics))
+        typer.echo(msg("cli.export.skipped-report", name=name, errors=errors).text(), err=True)
 
 
-@app.command("export")
+@app.command("export", help=_h("export"))
 def export_command(
     files: ReportsArgument,
     fmt: Annotated[
         ExportFormat,
-        typer.Option("--format", "-f", help="csv, jsonl eller json.", case_sensitive=False),
+        typer.Option("--format", "-f", help=_h("export.format"), case_sensitive=False),
     ] = ExportFormat.csv,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Skriv til denne filen i stedet for til skjermen."),
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_h("export.output"))] = None,
     include_personal: Annotated[
-        bool,
-        typer.Option(
-            "--include-personal",
-            help="Ta med personopplysninger (kontaktpersoners navn og e-post). Standard: utelatt.",
-        ),
+        bool, typer.Option("--include-personal", help=_h("export.include-personal"))
     ] = False,
     forms: FormsOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Skriv alle svarene i mange rapporter som data: én rad per svar (CSV, JSON Lines, JSON).
-
-    Ugyldige rapporter hoppes over med feilene sine på standard error; de gyldige
-    skrives likevel. Avslutningskoder: 0 alle tatt med, 1 minst én ugyldig rapport,
-    2 en rapportfil som ikke kan leses, 3 utdatafilen kan ikke skrives.
-    """
+    """Write the answers of many reports as data."""
     import io
 
     from .batch import collect
@@ -896,28 +764,27 @@ def export_command(
                 text.detach()
     except UserError as exc:
         raise _fail(exc) from None
-    typer.echo(
-        f"{summary.rows} rader fra {summary.reports} "
-        f"{'rapport' if summary.reports == 1 else 'rapporter'}"
-        + (f"; {len(summary.skipped)} hoppet over." if summary.skipped else "."),
-        err=True,
-    )
+    rows, reports = counted("rows", summary.rows), counted("reports", summary.reports)
+    if summary.skipped:
+        done = msg(
+            "cli.export.summary-skipped", rows=rows, reports=reports, skipped=len(summary.skipped)
+        )
+    else:
+        done = msg("cli.export.summary", rows=rows, reports=reports)
+    typer.echo(done.text(), err=True)
     raise typer.Exit(summary.exit_code)
 
 
-@app.command("overview")
+@app.command("overview", help=_h("overview"))
 def overview_command(
     files: ReportsArgument,
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="HTML-filen som skal skrives.")
-    ] = Path("overview.html"),
+    output: Annotated[Path, typer.Option("--output", "-o", help=_h("overview.output"))] = Path(
+        "overview.html"
+    ),
     forms: FormsOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Lag én HTML-side med en oversikt over mange rapporter: diagrammer med tabeller.
-
-    Avslutningskoder: 0 alle tatt med, 1 minst én ugyldig rapport (de gyldige er
-    med), 2 en rapportfil som ikke kan leses, 3 HTML-filen kan ikke skrives.
-    """
+    """Write one HTML page that gives an overview of many reports."""
     from .batch import collect
     from .output import write_atomic
     from .overview import gather, render_overview
@@ -930,7 +797,9 @@ def overview_command(
         write_atomic(output, render_overview(ov).encode("utf-8"))
     except UserError as exc:
         raise _fail(exc) from None
-    typer.echo(f"skrev {printable(str(output))} ({len(ov.reports)} rapporter)", err=True)
+    count = len(ov.reports)
+    key = "cli.overview.wrote-one" if count == 1 else "cli.overview.wrote"
+    _say(msg(key, name=str(output), count=count), err=True)
     raise typer.Exit(max((s.exit_code for s in ov.skipped), default=int(ExitCode.OK)))
 
 
@@ -941,4 +810,8 @@ def main() -> None:
     # could change how a report is validated. The command line does not use them; a
     # value set by the user still wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from .userlang import choose_from
+
+    if not choose_from(sys.argv[1:]):
+        raise SystemExit(int(ExitCode.USAGE))
     interrupt.run_command(app)

@@ -339,6 +339,11 @@ def _main(argv: list[str]) -> int:
     elif not argv:
         import typer.main  # only here: the library functions take the command as an argument
 
+        from . import messages
+
+        # The page is the Bokmål help, whatever EHNREPORT_LANG says: the help texts
+        # are made in the chosen language when cli.py is imported.
+        messages.choose("nb")
         from .cli import app
 
         text = cli_reference(typer.main.get_command(app))

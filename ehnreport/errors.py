@@ -158,9 +158,9 @@ class ReportInvalid(UserError):
     exit_code = ExitCode.INVALID
 
     def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__(
-            Msg("cli.errors-in-report", (("count", sum(d.is_error for d in diagnostics)),))
-        )
+        count = sum(d.is_error for d in diagnostics)
+        key = "cli.errors-in-report-one" if count == 1 else "cli.errors-in-report"
+        super().__init__(Msg(key, (("count", count),)))
         self.diagnostics = diagnostics
 
 

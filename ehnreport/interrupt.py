@@ -127,9 +127,11 @@ def run_command(command: Callable[[], object]) -> NoReturn:
 
 def output_failed(exc: OSError | None) -> None:
     """Standard output is closed or full: say so on standard error, write no more to it."""
-    why = f" ({exc.strerror})" if exc is not None and exc.strerror else " (lukket)"
+    from .messages import msg
+
+    why = exc.strerror if exc is not None and exc.strerror else msg("cli.stdout.closed")
     try:
-        sys.stderr.write(f"ehnreport: kunne ikke skrive til standard utdata{why}.\n")
+        sys.stderr.write(msg("cli.stdout.failed", reason=why).text() + "\n")
         sys.stderr.flush()
     except (AttributeError, ValueError, OSError):
         pass
@@ -141,12 +143,11 @@ def output_failed(exc: OSError | None) -> None:
 
 
 def _say_interrupted(signum: int) -> None:
+    from .messages import msg
+
     name = signal.Signals(signum).name
     try:
-        sys.stderr.write(
-            f"\nehnreport: avbrutt ({name}). En fil som ikke var ferdig skrevet, er ikke "
-            "skrevet; forrige versjon er beholdt.\n"
-        )
+        sys.stderr.write("\n" + msg("cli.interrupted", signal=name).text() + "\n")
         sys.stderr.flush()
     except (AttributeError, ValueError, OSError):
         pass

@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from .errors import BuildError, printable
+from .errors import BuildError, os_reason, printable
 from .interrupt import deferred
+from .messages import msg
 
 # Temporary files being written right now, so that a worker process told to stop by a
 # signal can remove them before it exits (`remove_temporary_files`).
@@ -45,9 +46,11 @@ def atomic_file(target: Path) -> Iterator[IO[bytes]]:
     shown = printable(str(target))
     try:
         if target.is_dir():
-            raise BuildError(f"{shown}: er en mappe; kan ikke skrive filen dit.")
+            raise BuildError(msg("cli.file.is-a-folder-cannot-write", name=shown))
     except OSError as exc:  # a name too long for the file system, and the like
-        raise BuildError(f"{shown}: kan ikke skrives ({exc.strerror}).") from None
+        raise BuildError(
+            msg("cli.file.cannot-be-written", name=shown, reason=os_reason(exc))
+        ) from None
     folder = target.parent if str(target.parent) else Path(".")
     # A signal between creating the temporary file and entering the `try` below would
     # leave it behind: hold signals back until it is registered.
@@ -57,7 +60,9 @@ def atomic_file(target: Path) -> Iterator[IO[bytes]]:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         except OSError as exc:
             raise BuildError(
-                f"{printable(str(folder))}: kan ikke skrive hit ({exc.strerror})."
+                msg(
+                    "cli.file.cannot-write-here", name=printable(str(folder)), reason=os_reason(exc)
+                )
             ) from None
         _in_progress.add(tmp)
     try:
@@ -69,7 +74,9 @@ def atomic_file(target: Path) -> Iterator[IO[bytes]]:
         os.replace(tmp, target)
     except OSError as exc:
         _unlink(tmp)
-        raise BuildError(f"{shown}: kunne ikke skrives ({exc.strerror}).") from None
+        raise BuildError(
+            msg("cli.file.could-not-be-written", name=shown, reason=os_reason(exc))
+        ) from None
     except BaseException:
         _unlink(tmp)
         raise

@@ -17,6 +17,7 @@ from .content import check_content
 from .diagnostics import from_validation_error
 from .errors import Diagnostic, ExitCode, InputFileError, UserError, os_reason, printable
 from .loader import Loaded, LoadError, load_file
+from .messages import msg
 from .model import Report, model_for
 
 __all__ = ["CheckResult", "check_file", "open_report", "printable"]
@@ -50,15 +51,17 @@ def open_report(path: Path) -> Path:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise InputFileError(f"{name}: fant ikke filen.") from None
+        raise InputFileError(msg("cli.file.not-found", name=name)) from None
     except OSError as exc:
-        raise InputFileError(f"{name}: kan ikke leses ({os_reason(exc)}).") from None
+        raise InputFileError(
+            msg("cli.file.cannot-be-read", name=name, reason=os_reason(exc))
+        ) from None
     if stat.S_ISDIR(st.st_mode):
-        raise InputFileError(f"{name}: er en mappe, ikke en rapportfil.")
+        raise InputFileError(msg("cli.file.is-a-folder-not-report", name=name))
     if not stat.S_ISREG(st.st_mode):
-        raise InputFileError(f"{name}: er ikke en vanlig fil.")
+        raise InputFileError(msg("cli.file.not-regular", name=name))
     if not os.access(path, os.R_OK):
-        raise InputFileError(f"{name}: kan ikke leses (mangler lesetilgang).")
+        raise InputFileError(msg("cli.file.no-read-permission", name=name))
     return path
 
 
@@ -102,11 +105,11 @@ def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
         return result
     except OSError as exc:
         raise InputFileError(
-            f"{printable(str(path))}: kan ikke leses ({os_reason(exc)})."
+            msg("cli.file.cannot-be-read", name=printable(str(path)), reason=os_reason(exc))
         ) from None
     result.loaded = loaded
     if not isinstance(loaded.data, dict):
-        what = "tom" if loaded.data is None else "ikke en gruppe med nøkler"
+        key = "cli.file.empty-report" if loaded.data is None else "cli.file.not-a-mapping"
         result.diagnostics = [
             Diagnostic(
                 1,
@@ -114,8 +117,7 @@ def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
                 "error",
                 "not-a-report",
                 "",
-                f"filen er {what}. En rapport begynner med nøklene report:, member: og så videre "
-                "(se examples/ntnu-2024.yaml, eller lag en ny med «ehnreport init»).",
+                msg(key),
                 name,
             )
         ]
@@ -128,7 +130,7 @@ def check_file(path: Path, *, today: dt.date | None = None) -> CheckResult:
         return result
     except RecursionError:  # pragma: no cover - depth is capped by the loader
         result.diagnostics = [
-            Diagnostic(1, 1, "error", "too-deep", "", "rapporten er for dypt nestet.", name)
+            Diagnostic(1, 1, "error", "too-deep", "", msg("cli.file.too-deep"), name)
         ]
         return result
     result.report = report

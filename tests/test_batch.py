@@ -149,8 +149,8 @@ def test_per_report_codes_order_and_worst(mixed: list[Path], tmp_path: Path) -> 
     assert zeta.written and all(p.exists() for p in zeta.written)
     assert zeta.message is None and zeta.counts and zeta.seconds > 0
     assert any(d.code == "unknown-key" and d.is_error for d in broken.diagnostics)
-    assert broken.written == [] and "ikke gyldig" in (broken.message or "")
-    assert "fant ikke" in (missing.message or "") and "mappe" in (folder.message or "")
+    assert broken.written == [] and "ikke gyldig" in (broken.text() or "")
+    assert "fant ikke" in (missing.text() or "") and "mappe" in (folder.text() or "")
     assert sorted(files(out)) == ["alpha.html", "zeta.html"]  # nothing for the invalid one
 
 
@@ -180,7 +180,7 @@ def test_same_stem_in_two_folders_is_a_usage_error_for_the_second(tmp_path: Path
     other = valid(tmp_path / "y", "other")
     items = build([first, second, other], tmp_path / "out")
     assert [i.exit_code for i in items] == [0, 2, 0]
-    assert str(first) in (items[1].message or "")
+    assert str(first) in (items[1].text() or "")
     assert sorted(files(tmp_path / "out")) == ["other.html", "report.html"]
     assert (tmp_path / "out/report.html").read_bytes() == (
         build([first], tmp_path / "alone")[0].written[0].read_bytes()
@@ -196,7 +196,8 @@ def test_messages_do_not_pass_control_characters_through(tmp_path: Path) -> None
     items = build([broken, twin], tmp_path / "out")
     assert [i.exit_code for i in items] == [1, 2]
     for item in items:
-        assert item.message and "\n" not in item.message and "\x1b" not in item.message
+        text = item.text()
+        assert text and "\n" not in text and "\x1b" not in text
 
 
 def _comparable(items: list[BatchItem], out: Path) -> list[tuple]:

@@ -207,7 +207,7 @@ def _run(code: str, argv: list[str], env: dict[str, str], cwd: Path):
         [sys.executable, "-c", code, *argv],
         capture_output=True,
         text=True,
-        env={**os.environ, "GITHUB_ACTIONS": "", **env},
+        env={**os.environ, "GITHUB_ACTIONS": "", "EHNREPORT_LANG": "", **env},
         cwd=cwd,
         check=False,
     )
@@ -237,6 +237,9 @@ QUICK_ARGV = [
     ["validate", "--format=GitHub", "--strict", "ntnu.yaml"],
     ["validate", "-ftext", "mangler.yaml", "mappe.yaml", "ntnu.yaml"],
     ["validate", "ntnu.yaml", "--", "--strict"],
+    ["validate", "--lang", "en", "invalid.yaml", "mangler.yaml", "empty.yaml", "ntnu.yaml"],
+    ["validate", "--lang=nn", "-q", "mappe.yaml", "broken.yaml", "ntnu.yaml"],
+    ["validate", "--lang", "de", "ntnu.yaml"],
 ]
 FALLBACK_ARGV = [
     ["validate", "--format", "json", "ntnu.yaml"],
@@ -247,6 +250,8 @@ FALLBACK_ARGV = [
     ["validate", "--format", "xml", "ntnu.yaml"],
     ["validate", "-f"],
     ["build", "--help"],
+    ["validate", "ntnu.yaml", "--lang"],
+    ["validate", "--lang", "en", "--bogus", "ntnu.yaml"],
 ]
 
 
@@ -277,16 +282,44 @@ def test_quick_validate_follows_github_actions_like_the_typer_command(reports):
     )
 
 
-def test_quick_validate_imports_neither_typer_nor_package_metadata(reports):
+@pytest.mark.parametrize("lang", ["en", "nn", "nb", "xx"])
+def test_quick_validate_speaks_the_language_of_the_environment_like_the_typer_command(
+    reports, lang
+):
+    argv = ["validate", "invalid.yaml", "mangler.yaml", "empty.yaml", "ntnu.yaml"]
+    quick = _run(QUICK, argv, {"EHNREPORT_LANG": lang}, reports)
+    typer_ = _run(TYPER, argv, {"EHNREPORT_LANG": lang}, reports)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (
+        typer_.returncode,
+        typer_.stdout,
+        typer_.stderr,
+    )
+    said = {"en": "file not found", "nn": "fann ikkje fila", "nb": "fant ikke filen"}
+    assert said.get(lang, "unknown language ‘xx’ (EHNREPORT_LANG)") in quick.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "summary"),
+    [
+        ("", {}, "ntnu.yaml: gyldig: 0 feil, 14 advarsler."),
+        (", '--lang', 'en'", {}, "ntnu.yaml: valid: 0 errors, 14 warnings."),
+        ("", {"EHNREPORT_LANG": "nn"}, "ntnu.yaml: gyldig: 0 feil, 14 åtvaringar."),
+    ],
+    ids=["nb", "option", "environment"],
+)
+def test_quick_validate_imports_neither_typer_nor_package_metadata(reports, args, env, summary):
+    # The language is read from the prepared JSON catalog, never its YAML sources.
     probe = (
-        "import sys; sys.argv = ['ehnreport', 'validate', 'ntnu.yaml']\n"
+        f"import sys; sys.argv = ['ehnreport', 'validate', 'ntnu.yaml'{args}]\n"
         "from ehnreport.__main__ import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "names = ('typer', 'click', 'importlib.metadata', 'jinja2', 'markdown_it')\n"
+        "names = ('typer', 'click', 'importlib.metadata', 'jinja2', 'markdown_it',\n"
+        "         'ehnreport.messages.sources', 'ehnreport.cli')\n"
         "print([m for m in names if m in sys.modules], file=sys.stderr)\n"
     )
-    done = _run(probe, [], {}, reports)
+    done = _run(probe, [], env, reports)
     assert done.stderr.strip().splitlines()[-1] == "[]"
+    assert done.stdout.splitlines()[-1].startswith(summary)
 
 
 def test_the_plugin_scan_stand_in_matches_pydantic(monkeypatch):

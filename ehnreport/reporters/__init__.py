@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..completeness import StepCount
 from ..errors import Diagnostic, printable
+from ..messages import Msg, msg
 from ..validate import CheckResult
 from .lines import github_line, text_line
 
@@ -139,12 +140,26 @@ def summary_line(
     """`FILE: gyldig: 0 feil, 3 advarsler. Besvarte spørsmål: …`"""
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
-    head = "gyldig" if ok else ("ugyldig med --strict" if valid else "ugyldig")
-    text = f"{printable(str(path))}: {head}: {errors} feil, {warnings} advarsler."
+    head = "valid" if ok else ("invalid-strict" if valid else "invalid")
+    line = msg(
+        "cli.summary",
+        path=printable(str(path)),
+        head=msg(f"cli.summary.{head}"),
+        errors=counted("errors", errors),
+        warnings=counted("warnings", warnings),
+    )
     if counts:
-        per_step = ", ".join(f"trinn {c.number} {c.answered}/{c.total}" for c in counts)
-        text += f" Besvarte spørsmål: {per_step}."
-    return text
+        steps = tuple(
+            msg("cli.summary.step", number=c.number, answered=c.answered, total=c.total)
+            for c in counts
+        )
+        line = line.plus(msg("cli.summary.answered", steps=steps))
+    return line.text()
+
+
+def counted(what: str, count: int) -> Msg:
+    """`count` errors, warnings, rows or reports, in the singular where the language has one."""
+    return msg(f"cli.count.{what}-one" if count == 1 else f"cli.count.{what}", count=count)
 
 
 __all__ = [
@@ -153,6 +168,7 @@ __all__ = [
     "REPORTER_BY_NAME",
     "Reporter",
     "Settings",
+    "counted",
     "for_output",
     "report",
     "summary_line",

@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from ..errors import Diagnostic, printable
 from ..loader import MAX_BYTES, format_path
+from ..messages import msg
 from ..validate import CheckResult
 
 _RESET = "\x1b[0m"
@@ -93,9 +94,7 @@ def render_diagnostics(
             out.append(f"{paint('gutter', str(d.line).rjust(width))} {bar} {text}".rstrip())
             out.append(f"{pad} {bar} {' ' * caret}{paint(_style(d), '^')}")
             if present is not None and d.path and d.path not in present:
-                note = (
-                    f"«{printable(d.path)}» står ikke i filen; linjen viser gruppen den hører til."
-                )
+                note = msg("cli.terminal.not-in-file", path=printable(d.path)).text()
                 out.append(f"{pad} = {note}")
         if len(shown) > MAX_SHOWN:
             out += ["", _rest(shown[MAX_SHOWN:], str(result.path))]
@@ -104,11 +103,16 @@ def render_diagnostics(
 
 
 def _rest(rest: list[Diagnostic], path: str) -> str:
+    from . import counted
+
     errors = sum(d.is_error for d in rest)
-    return (
-        f"… og {len(rest)} til ({errors} feil, {len(rest) - errors} advarsler) er ikke vist. "
-        f"Alle står i «ehnreport validate {printable(path)} > feil.txt»."
-    )
+    return msg(
+        "cli.terminal.rest",
+        count=len(rest),
+        errors=counted("errors", errors),
+        warnings=counted("warnings", len(rest) - errors),
+        path=printable(path),
+    ).text()
 
 
 def _style(d: Diagnostic) -> str:
