@@ -340,7 +340,7 @@ def test_an_edition_rule_in_english():
     assert d.text("nn").startswith("formatet er 99; denne versjonen les format ")
 
 
-def test_a_forms_folder_that_is_not_there(tmp_path):
+def test_a_forms_folder_that_is_not_there(tmp_path, monkeypatch):
     try:
         with pytest.raises(EditionError) as exc:
             add_folder(tmp_path / "nowhere")
@@ -351,6 +351,9 @@ def test_a_forms_folder_that_is_not_there(tmp_path):
         "fann ikkje mappa (--forms).",
         "could not find the folder (--forms).",
     )
+    # The error is said in the language chosen when it is printed, not when it was made.
+    monkeypatch.setattr(messages._chosen, "language", "en")
+    assert str(exc.value) == "could not find the folder (--forms)."
 
 
 # -- render.py, build.py and pdf.py ----------------------------------------------------

@@ -27,8 +27,12 @@ class EditionError(Exception):
     """An edition file with mistakes; carries one diagnostic per mistake."""
 
     def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("; ".join(d.text() for d in diagnostics))
+        super().__init__(diagnostics)
         self.diagnostics = diagnostics
+
+    def __str__(self) -> str:
+        # Said when printed, in the language chosen by then.
+        return "; ".join(d.text() for d in self.diagnostics)
 
 
 class _Reader:
