@@ -257,7 +257,7 @@ def test_cross_checks_in_nynorsk_and_english(tmp_path):
     assert d.text("nn") == "rapporteringsåret 2024 har ikkje byrja enno."
     assert d.text("en") == "the reporting year 2024 has not begun yet."
     d = _one(tmp_path, "[Lønn, Arbeidstid]", "[Lønnn, Arbeidstid]", code="unknown-theme")
-    assert d.text("nn") == "«Lønnn» er ikkje blant dei kjende tema. Meinte du «Lønn»?"
+    assert d.text("nn") == "«Lønnn» er ikkje blant dei kjende temaa. Meinte du «Lønn»?"
     assert d.text("en") == "'Lønnn' is not one of the known themes. Did you mean 'Lønn'?"
 
 
