@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import interrupt
 from .errors import Diagnostic, ReportInvalid
+from .messages import msg
 from .output import write_atomic
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def _render(
     interrupt.check()
     diagnostics += [_refused(url, file) for url in dict.fromkeys(printed.refused)]
     diagnostics += [
-        Diagnostic(1, 1, "warning", "image-refused", "", f"{p} Det er utelatt fra PDF-en.", file)
+        Diagnostic(1, 1, "warning", "image-refused", "", msg("build.left-out", problem=p), file)
         for p in dict.fromkeys(printed.too_costly)
     ]
     if strict and diagnostics:
@@ -132,8 +133,7 @@ def _refused(url: str, file: str) -> Diagnostic:
         "warning",
         "fetch-refused",
         "",
-        f"PDF-en skulle hente «{shown}», men bare filer i rapportens mappe og i malmappene "
-        "kan brukes, og nettverket brukes aldri. Det er utelatt fra PDF-en.",
+        msg("build.fetch-refused", url=shown),
         file,
     )
 
@@ -141,9 +141,7 @@ def _refused(url: str, file: str) -> Diagnostic:
 def _strict_failure(diagnostics: list[Diagnostic]) -> ReportInvalid:
     exc = ReportInvalid(diagnostics)
     # ReportInvalid counts errors; here every diagnostic is a warning made fatal by --strict.
-    exc.args = (
-        f"{len(diagnostics)} advarsler ved bygging gir feil med --strict; ingen filer er skrevet",
-    )
+    exc.args = (msg("build.strict-warnings", count=len(diagnostics)),)
     return exc
 
 

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from . import images
-from .diagnostics import SUGGESTIONS, did_you_mean
+from .diagnostics import SUGGESTIONS, suggestion
 from .errors import Diagnostic
 from .forms import Edition, Question
 from .loader import Loaded, Path_, format_path
+from .messages import Msg, Texts, join, msg
 from .model import edition_of
+from .model.factory import label_texts
 from .paths import inside
 
 
@@ -39,17 +41,17 @@ class _Checks:
         # first SUGGESTIONS problems get one.
         self.suggestions = SUGGESTIONS
 
-    def add(self, severity: str, code: str, path: Path_, message: str) -> None:
+    def add(self, severity: str, code: str, path: Path_, message: Msg | str) -> None:
         line, col = self.loaded.where(path)
         self.out.append(
             Diagnostic(line, col, severity, code, format_path(path), message, self.file)
         )
 
-    def suggest(self, word: str, choices: list[str] | tuple[str, ...]) -> str:
+    def suggest(self, word: str, choices: list[str] | tuple[str, ...]) -> Msg | None:
         if self.suggestions <= 0:
-            return ""
+            return None
         self.suggestions -= 1
-        return did_you_mean(word, choices)
+        return suggestion(word, choices)
 
     def value(self, path: tuple[str, ...]) -> Any:
         obj = self.report
@@ -87,8 +89,9 @@ def _cards(c: _Checks, path: tuple[str, ...], q: Question) -> None:
                 "warning",
                 "card-without-risk",
                 (*path, i, t.match_field),
-                f"kortet «{name}» i {q.code} har ingen risiko med samme navn i {target.code}."
-                f"{c.suggest(name, risks)}",
+                msg("checks.card-without-risk", name=name, cards=q.code, risks=target.code).plus(
+                    c.suggest(name, risks)
+                ),
             )
     for i, name in enumerate(risks):
         if name not in card_set:
@@ -96,8 +99,7 @@ def _cards(c: _Checks, path: tuple[str, ...], q: Question) -> None:
                 "warning",
                 "risk-without-card",
                 (*target_path, rows_key or "", i, t.match_column),
-                f"risikoen «{name}» i {target.code} har ikke noe kort i {q.code}. Legg til et "
-                "kort med samme navn.",
+                msg("checks.risk-without-card", name=name, risks=target.code, cards=q.code),
             )
     common_cards = [n for n in cards if n in risk_set]
     common_risks = [r for r in risks if r in card_set]
@@ -106,9 +108,12 @@ def _cards(c: _Checks, path: tuple[str, ...], q: Question) -> None:
             "warning",
             "card-order",
             path,
-            f"kortene i {q.code} står ikke i samme rekkefølge som risikoene i {target.code}: "
-            + ", ".join(f"«{r}»" for r in common_risks)
-            + ".",
+            msg(
+                "checks.card-order",
+                cards=q.code,
+                risks=target.code,
+                names=join(msg("checks.quoted-name", name=r) for r in common_risks),
+            ),
         )
 
 
@@ -137,7 +142,7 @@ def _vocabulary(c: _Checks, path: tuple[str, ...], q: Question) -> None:
                         "warning",
                         "unknown-theme",
                         where,
-                        f"«{word}» er ikke blant de kjente temaene.{c.suggest(word, words)}",
+                        msg("checks.unknown-theme", word=word).plus(c.suggest(word, words)),
                     )
 
 
@@ -145,7 +150,7 @@ def _year(c: _Checks, path: tuple[str, ...], q: Question) -> None:
     """The reporting year: in the future is almost always a typo."""
     year = c.value(path)
     if year is not None and year > c.today.year:
-        c.add("warning", "future-year", path, f"rapporteringsåret {year} er ikke begynt ennå.")
+        c.add("warning", "future-year", path, msg("checks.future-year", year=year))
 
 
 def _file(c: _Checks, path: tuple[str, ...], q: Question) -> None:
@@ -162,13 +167,8 @@ def _placeholder(c: _Checks, path: tuple[str, ...], q: Question) -> None:
     value = c.value(path)
     shown = c.edition.text(q.placeholder, c.lang)
     if isinstance(value, str) and value.strip() == shown:
-        label = c.edition.text(q.label, c.lang).lower()
-        c.add(
-            "warning",
-            "placeholder",
-            path,
-            f"«{shown}» er teksten «ehnreport init» skrev her; skriv inn {label}.",
-        )
+        label = Texts(*(t.lower() for t in label_texts(c.edition, q.label)))
+        c.add("warning", "placeholder", path, msg("checks.placeholder", shown=shown, label=label))
 
 
 def _quoted(c: _Checks, path: tuple[str, ...], q: Question) -> None:
@@ -179,8 +179,7 @@ def _quoted(c: _Checks, path: tuple[str, ...], q: Question) -> None:
             "warning",
             "quoted-text",
             path,
-            "teksten begynner med «, men rapporten setter selv « » rundt den. "
-            "Ta bort anførselstegnene.",
+            msg("checks.quoted-text"),
         )
 
 
@@ -214,24 +213,25 @@ def cross_checks(
     return _Checks(report, loaded, file, folder, today or dt.date.today()).run()
 
 
-def local_file_problem(name: str, folder: Path) -> str | None:
+def local_file_problem(name: str, folder: Path) -> Msg | str | None:
     """Why `name` is not a readable file inside `folder`, or None if it is."""
     if "://" in name or name.startswith(("data:", "file:")):
-        return f"«{name}» må være et filnavn i rapportens mappe, ikke en nettadresse."
+        return msg("checks.file-is-address", name=name)
     if "\x00" in name:
-        return "filnavnet inneholder en NUL-byte (\\0) og kan ikke være et filnavn."
+        return msg("checks.file-nul")
     try:
         target = (folder / name).resolve()
         root = folder.resolve()
     except (OSError, RuntimeError, ValueError):
-        return f"«{name}» kan ikke leses."
+        return msg("checks.file-unreadable", name=name)
     if target != root and not inside(target, root):
-        return f"«{name}» ligger utenfor rapportens mappe; bare filer i mappen kan brukes."
+        return msg("checks.file-outside", name=name)
     try:
         is_file = target.is_file()
     except (OSError, ValueError):  # a name too long for the file system, and the like
         is_file = False
     if not is_file:
-        return f"fant ikke filen «{name}» i rapportens mappe."
+        return msg("checks.file-not-found", name=name)
     image = images.read(name, folder)  # the type and cost checks the build makes
-    return None if isinstance(image, images.Image) else str(image)
+    # images.read names its problem as a message or as text: either is said as it is.
+    return None if isinstance(image, images.Image) else image

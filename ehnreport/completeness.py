@@ -13,8 +13,10 @@ from typing import Any
 from .errors import Diagnostic
 from .forms import Edition, Question
 from .loader import Loaded, format_path
+from .messages import Msg, Texts, msg
 from .model import edition_of
 from .model.base import is_answered
+from .model.factory import label_texts
 
 
 def short(label: str, limit: int = 90) -> str:
@@ -36,17 +38,22 @@ class StepCount:
 
 
 # A problem found in one answer: (path inside the answer, code, message).
-Gap = tuple[tuple[str | int, ...], str, str]
+Gap = tuple[tuple[str | int, ...], str, Msg]
+
+
+def _label(e: Edition, texts: dict[str, str] | None, limit: int = 90) -> Texts:
+    """A form label in every language (the message's is shown), cut short when long."""
+    return Texts(*(short(t, limit) for t in label_texts(e, texts)))
 
 
 def _whole(e: Edition, q: Question, value: Any, lang: str) -> Iterator[Gap]:
     """The answer is empty: the question is unanswered."""
     if not is_answered(value):
-        label = e.text(q.label, lang)
+        label = _label(e, q.label)
         if q.code:
-            yield (), "unanswered", f"{q.code} er ikke besvart: «{short(label)}»."
+            yield (), "unanswered", msg("checks.unanswered-code", code=q.code, label=label)
         else:
-            yield (), "unanswered", f"ikke besvart: «{short(label)}»."
+            yield (), "unanswered", msg("checks.unanswered", label=label)
 
 
 def _cards(e: Edition, q: Question, value: Any, lang: str) -> Iterator[Gap]:
@@ -59,13 +66,18 @@ def _cards(e: Edition, q: Question, value: Any, lang: str) -> Iterator[Gap]:
         name = getattr(card, t.match_field or "", "")
         empty = [c for c in fields if not is_answered(getattr(card, c.key))]
         if len(empty) == len(fields):
-            yield (i,), "empty-card", f"{q.code} kortet «{name}» har ingen utfylte felt."
+            yield (i,), "empty-card", msg("checks.empty-card", code=q.code, name=name)
             continue
         for c in empty:
             yield (
                 (i, c.key),
                 "unanswered",
-                f"{q.code} kortet «{name}»: «{short(e.text(c.label, lang), 60)}» er ikke besvart.",
+                msg(
+                    "checks.card-field-unanswered",
+                    code=q.code,
+                    name=name,
+                    label=_label(e, c.label, 60),
+                ),
             )
 
 

@@ -17,6 +17,9 @@ from pydantic_core import ErrorDetails
 
 from .errors import Diagnostic
 from .loader import Loaded, format_path
+from .messages import Msg, Texts, join, msg
+from .model.base import InvalidValue
+from .model.factory import field_texts
 
 # Bounds on the work one suggestion may cost: difflib is quadratic in the length of
 # the word and linear in the number of choices, and both come from the report.
@@ -31,16 +34,22 @@ _GROUPED = re.compile(r"[-+]?\d+(?:[ \u00a0\u2009\u202f]+\d+)+\Z|[-+]?\d{1,3}(?:
 _GROUP_SEPARATORS = re.compile(r"[ .\u00a0\u2009\u202f]")
 
 
-def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
-    """« Mente du «x»?» for the closest choice, or an empty string."""
+def suggestion(word: str, choices: typing.Iterable[str]) -> Msg | None:
+    """«Mente du «x»?» for the closest choice (any letter case), or None."""
     import difflib  # only needed when there is something to suggest
 
     choices = list(choices)
     if len(word) > SUGGEST_MAX_WORD or len(choices) > SUGGEST_MAX_CHOICES:
-        return ""
+        return None
     lowered = {c.casefold(): c for c in choices}
     match = difflib.get_close_matches(word.casefold(), list(lowered), n=1, cutoff=0.6)
-    return f" Mente du «{lowered[match[0]]}»?" if match else ""
+    return msg("fields.did-you-mean", word=lowered[match[0]]) if match else None
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    """« Mente du «x»?» in the chosen language, for a sentence still made as text."""
+    found = suggestion(word, choices)
+    return f" {found.text()}" if found is not None else ""
 
 
 def _unwrap(tp: Any) -> Any:
@@ -77,19 +86,19 @@ def model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseMode
     return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any) -> Msg | str:
     if value is None:
-        return "tom"
+        return msg("fields.kind-none")
     if isinstance(value, bool):
-        return "en sannhetsverdi (true/false)"
+        return msg("fields.kind-bool")
     if isinstance(value, int):
-        return "et tall"
+        return msg("fields.kind-number")
     if isinstance(value, str):
-        return "en tekst"
+        return msg("fields.kind-text")
     if isinstance(value, list):
-        return "en liste"
+        return msg("fields.kind-list")
     if isinstance(value, dict):
-        return "en gruppe med nøkler"
+        return msg("fields.kind-group")
     return type(value).__name__
 
 
@@ -100,17 +109,38 @@ def _show(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _field_title(root: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+def _field_title(root: type[BaseModel], loc: tuple[str | int, ...]) -> Texts | str:
+    """The form's label of the field at `loc`, in every language (the message's is shown)."""
     if not loc or not isinstance(loc[-1], str):
         return ""
     parent = model_at(root, loc[:-1])
     if parent and loc[-1] in parent.model_fields:
-        return parent.model_fields[loc[-1]].title or ""
+        texts = field_texts(parent, loc[-1])
+        return texts if texts is not None else parent.model_fields[loc[-1]].title or ""
     return ""
 
 
-def _message(err: ErrorDetails, root: type[BaseModel], suggest: bool = True) -> tuple[str, str]:
-    """(code, sentence) for one Pydantic error, by its type; `suggest` allows «Mente du»."""
+def _titled(key: str, field: str | int, title: Texts | str) -> Msg:
+    """`fields.<key>` about `field`, with its label when it has one."""
+    if title:
+        return msg(f"fields.{key}-titled", name=str(field), title=title)
+    return msg(f"fields.{key}", name=str(field))
+
+
+def _yes_no(err: ErrorDetails, value: Any, suggest: bool) -> Msg:
+    """«skriv Ja eller Nei», with the words of the report's language the validator gave."""
+    ctx = err.get("ctx") or {}
+    words = ctx.get("words")
+    m = msg(
+        "fields.yes-or-no", yes=ctx.get("yes", "Ja"), no=ctx.get("no", "Nei"), value=_show(value)
+    )
+    if suggest and isinstance(value, str) and isinstance(words, (list, tuple)):
+        return m.plus(suggestion(value.strip(), words))
+    return m
+
+
+def _message(err: ErrorDetails, root: type[BaseModel], suggest: bool = True) -> tuple[str, Msg]:
+    """(code, message) for one Pydantic error, by its type; `suggest` allows «Mente du»."""
     etype: str = err["type"]
     loc = tuple(err["loc"])
     value = err.get("input")
@@ -120,86 +150,69 @@ def _message(err: ErrorDetails, root: type[BaseModel], suggest: bool = True) -> 
     if etype == "extra_forbidden":
         parent = model_at(root, loc[:-1])
         allowed = list(parent.model_fields) if parent else []
-        hint = did_you_mean(str(key), allowed) if suggest else ""
+        hint = suggestion(str(key), allowed) if suggest else None
         name = str(key) if len(str(key)) <= 100 else str(key)[:99] + "…"
-        msg = f"ukjent nøkkel «{name}».{hint}"
-        if allowed and not hint:
-            msg += f" Tillatte nøkler her: {', '.join(allowed)}."
-        return "unknown-key", msg
+        m = msg("fields.unknown-key", name=name)
+        if allowed and hint is None:
+            return "unknown-key", m.plus(msg("fields.allowed-keys", keys=join(allowed)))
+        return "unknown-key", m.plus(hint)
     if etype == "missing":
-        title = _field_title(root, loc)
-        what = f" ({title})" if title else ""
-        return "missing", f"«{key}»{what} mangler og må fylles ut."
+        return "missing", _titled("missing", key, _field_title(root, loc))
     if value is None and etype.endswith("_type"):
-        title = _field_title(root, loc)
-        what = f" ({title})" if title else ""
-        return "missing", f"«{key}»{what} er tom og må fylles ut."
+        return "missing", _titled("empty", key, _field_title(root, loc))
     if etype == "string_type":
-        hint = ""
+        m = msg("fields.not-text", kind=_kind(value))
         if isinstance(value, (int, bool)):
-            hint = f' Skal det stå som tekst, sett det i anførselstegn: "{_show(value)}".'
+            m = m.plus(msg("fields.quote-as-text", value=_show(value)))
         elif isinstance(value, (dict, list)):
-            hint = " Fri tekst over flere linjer skrives som en `|`-blokk med innrykk."
-        return "wrong-type", f"her skal det stå tekst, men det står {_kind(value)}.{hint}"
+            m = m.plus(msg("fields.multiline-text"))
+        return "wrong-type", m
     if etype in ("int_type", "int_parsing", "int_from_float"):
-        hint = ""
+        hint = None
         digits = value.lstrip("+-") if isinstance(value, str) else ""
         if digits.isdigit() and len(digits) > 18:
-            return "wrong-type", f"tallet «{_show(value)}» er for stort."
+            return "wrong-type", msg("fields.number-too-big", value=_show(value))
         if digits.isdigit() and len(digits) > 1 and digits.startswith("0"):
-            hint = " Et tall kan ikke begynne med 0; fjern nullen foran."
+            hint = msg("fields.leading-zero")
         elif digits.isdigit():
-            hint = " Skriv tallet uten anførselstegn."
+            hint = msg("fields.number-in-quotes")
         elif isinstance(value, str) and _GROUPED.match(value.strip()):
             plain = _GROUP_SEPARATORS.sub("", value.strip())
             if len(plain) <= 19:  # a sign and 18 digits: print it as the number it is
                 plain = str(int(plain))
-            hint = f" Skriv {plain}, uten mellomrom eller punktum."
-        return (
-            "wrong-type",
-            f"her skal det stå et helt tall, men det står {_kind(value)} «{_show(value)}».{hint}",
-        )
+            hint = msg("fields.grouped-number", plain=plain)
+        m = msg("fields.not-whole-number", kind=_kind(value), value=_show(value))
+        return "wrong-type", m.plus(hint)
     if etype in ("greater_than_equal", "greater_than"):
-        return "negative", f"kan ikke være negativt (står {_show(value)})."
+        return "negative", msg("fields.negative", value=_show(value))
     if etype == "bool_type":
-        return "wrong-type", f"skriv Ja eller Nei (står «{_show(value)}»)."
+        return "wrong-type", _yes_no(err, value, suggest)
     if etype == "literal_error":
         expected = [
             e.strip().strip("'")
             for e in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")
         ]
         expected = [e for e in expected if e]
-        return (
-            "not-allowed",
-            f"«{_show(value)}» er ikke tillatt her. Velg en av: {', '.join(expected)}."
-            f"{did_you_mean(str(value), expected) if suggest else ''}",
-        )
+        m = msg("fields.not-allowed", value=_show(value), allowed=join(expected))
+        return "not-allowed", m.plus(suggestion(str(value), expected) if suggest else None)
     if etype in ("model_type", "dict_type", "model_attributes_type"):
-        return (
-            "wrong-type",
-            f"her skal det stå en gruppe med nøkler (nøkkel: verdi på egne linjer med innrykk), "
-            f"men det står {_kind(value)}.",
-        )
+        return "wrong-type", msg("fields.not-a-group", kind=_kind(value))
     if etype == "list_type":
-        return (
-            "wrong-type",
-            "her skal det stå en liste (linjer som begynner med «- »), "
-            f"men det står {_kind(value)}.",
-        )
+        return "wrong-type", msg("fields.not-a-list", kind=_kind(value))
     if etype in ("string_too_short", "too_short"):
-        return "missing", "kan ikke være tom."
+        return "missing", msg("fields.cannot-be-empty")
     if etype == "string_too_long":
-        return "too-long", f"er for lang; største lengde er {ctx.get('max_length')} tegn."
+        return "too-long", msg("fields.too-long", limit=ctx.get("max_length"))
     if etype == "too_long":
-        return (
-            "too-many",
-            f"har for mange elementer; høyst {ctx.get('max_length')} er tillatt i én rapport.",
-        )
+        return "too-many", msg("fields.too-many", limit=ctx.get("max_length"))
     if etype in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        return "wrong-type", f"«{_show(value)}» er ikke en dato på formen ÅÅÅÅ-MM-DD."
+        return "wrong-type", msg("fields.not-a-date", value=_show(value))
     if etype == "value_error" and "error" in ctx:
-        return "invalid-value", str(ctx["error"])
-    return "invalid-value", f"ugyldig verdi «{_show(value)}»."
+        error = ctx["error"]
+        if isinstance(error, InvalidValue):
+            return "invalid-value", error.msg
+        return "invalid-value", msg("fields.verbatim", text=str(error))
+    return "invalid-value", msg("fields.invalid", value=_show(value))
 
 
 _BLOCK_END = re.compile(r":\s*([|>])[-+1-9]{0,2}\s*(?:#.*)?\Z")
@@ -217,25 +230,22 @@ class _EmptyBlocks:
         self.lines: list[str] | None = None
         self.before: dict[tuple[str | int, ...], dict[str, str]] = {}
 
-    def hint(self, loc: tuple[str | int, ...], line: int) -> str:
+    def hint(self, loc: tuple[str | int, ...], line: int) -> Msg | None:
         parent_loc = loc[:-1]
         if parent_loc not in self.before:
             self.before[parent_loc] = self._previous_keys(parent_loc)
         before = self.before[parent_loc].get(str(loc[-1]))
         if before is None:
-            return ""
+            return None
         at = self.loaded.key_positions.get(parent_loc + (before,))
         if self.lines is None:
             self.lines = self.loaded.source.splitlines()
         if at is None or not at[0] < line <= len(self.lines):
-            return ""
+            return None
         sign = _BLOCK_END.search(self.lines[at[0] - 1])
         if sign is None:
-            return ""
-        return (
-            f" Er linjen teksten under «{before}: {sign.group(1)}» på linje {at[0]}, må den ha "
-            f"mer innrykk enn «{before}»."
-        )
+            return None
+        return msg("fields.block-text", name=before, sign=sign.group(1), line=at[0])
 
     def _previous_keys(self, parent_loc: tuple[str | int, ...]) -> dict[str, str]:
         """key -> the key before it, where that one holds an empty text."""
@@ -251,6 +261,16 @@ class _EmptyBlocks:
         return {k: p for p, k in zip(keys, keys[1:], strict=False) if parent[p] == ""}
 
 
+def _why(warning: Diagnostic) -> Msg | None:
+    """Why a value YAML read as a comment is empty: the loader's `why`, as its own sentence."""
+    if isinstance(warning.message, Msg):
+        why = warning.message.param("why")
+        return why if isinstance(why, Msg) else None
+    # A loader that still says it as text: the part after «where: », capitalised.
+    text = warning.message.partition(": ")[2]
+    return msg("fields.verbatim", text=text[:1].upper() + text[1:]) if text else None
+
+
 def from_validation_error(
     exc: ValidationError, loaded: Loaded, root: type[BaseModel], file: str
 ) -> list[Diagnostic]:
@@ -259,9 +279,7 @@ def from_validation_error(
     out: list[Diagnostic] = []
     # Why a value is empty when YAML read it as a comment: said with the error, since a
     # report with errors shows no warnings.
-    commented = {
-        w.path: w.text().partition(": ")[2] for w in loaded.warnings if w.code == "comment-value"
-    }
+    commented = {w.path: _why(w) for w in loaded.warnings if w.code == "comment-value"}
     blocks = _EmptyBlocks(loaded)
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -271,10 +289,10 @@ def from_validation_error(
         seen.add(path)
         code, message = _message(err, root, suggest=len(out) < SUGGESTIONS)
         if path in commented and err.get("input", "") is None:
-            message += " " + commented[path][:1].upper() + commented[path][1:]
+            message = message.plus(commented[path])
         if err["type"] == "extra_forbidden":
             line, col = loaded.where(loc, key=True)
-            message += blocks.hint(loc, line)
+            message = message.plus(blocks.hint(loc, line))
         elif err["type"] == "missing":
             line, col = loaded.where(loc[:-1])
         else:

@@ -25,6 +25,8 @@ from urllib.request import url2pathname
 
 from . import images
 from .errors import BuildError
+from .messages import Msg, msg
+from .model.base import InvalidValue
 from .paths import inside_any, resolved
 from .pdftags import finish_tags
 
@@ -74,7 +76,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no typ
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
         self.roots = [r.resolve() for r in roots]
         self.refused: list[str] = []
-        self.too_costly: list[str] = []
+        self.too_costly: list[Msg | str] = []
         self.budget = images.Budget()
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -86,7 +88,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no typ
             if path is not None:
                 return self._measured(url, super().fetch(path.as_uri(), headers))
         self.refused.append(url)
-        raise ValueError(f"ehnreport tillater ikke å hente {url}")
+        raise InvalidValue(msg("build.fetch-not-allowed", url=url))
 
     def _measured(self, url: str, response: URLFetcherResponse) -> URLFetcherResponse:
         """`response` read into memory, refused if it is an image over its limits."""
@@ -98,15 +100,17 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no typ
             return URLFetcherResponse(response.url, body, response.headers, response.status)
         shown = url if len(url) <= 60 or not url.startswith("data:") else url[:57] + "…"
         info = images.inspect(body, shown)
-        problem = None if isinstance(info, images.ImageInfo) else str(info)
+        problem: Msg | str | None = info if isinstance(info, (str, Msg)) else None
         if problem is None and len(body) > images.MAX_IMAGE_BYTES:
-            problem = f"«{shown}» er over {images.MAX_IMAGE_BYTES // (1024 * 1024)} MiB."
+            size = images.MAX_IMAGE_BYTES // (1024 * 1024)
+            problem = msg("build.image-too-large", shown=shown, size=size)
         if problem is None and isinstance(info, images.ImageInfo):
-            charged = self.budget.charge(images.Image(body, info), shown)
-            problem = None if charged is None else str(charged)
+            problem = self.budget.charge(images.Image(body, info), shown)
         if problem is not None:
             self.too_costly.append(problem)
-            raise ValueError(problem)
+            raise InvalidValue(
+                problem if isinstance(problem, Msg) else msg("fields.verbatim", text=problem)
+            )
         return URLFetcherResponse(response.url, body, response.headers, response.status)
 
     def _local(self, url: str) -> Path | None:
@@ -128,7 +132,8 @@ class Printed:
 
     data: bytes
     refused: list[str] = field(default_factory=list)
-    too_costly: list[str] = field(default_factory=list)  # images refused for their cost
+    # Images refused for their cost: why, as images.py says it (a message or, for now, text).
+    too_costly: list[Msg | str] = field(default_factory=list)
 
 
 @contextmanager
@@ -187,10 +192,7 @@ def print_pdf(
                 finisher=finish_tags,  # completes what WeasyPrint leaves out of the tags
             )
     except Exception as exc:  # WeasyPrint's errors have no common base class
-        raise BuildError(
-            f"PDF-en kunne ikke lages: {type(exc).__name__}: {exc}. "
-            "Skyldes det egne maler (--templates), prøv uten dem."
-        ) from exc
+        raise BuildError(msg("build.pdf-failed", error=f"{type(exc).__name__}: {exc}")) from exc
     if data is None:  # pragma: no cover - write_pdf returns bytes when given no target
-        raise BuildError("PDF-en kunne ikke lages: WeasyPrint returnerte ingenting.")
+        raise BuildError(msg("build.pdf-empty"))
     return Printed(data, fetcher.refused, fetcher.too_costly)

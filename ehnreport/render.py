@@ -40,6 +40,7 @@ from . import __version__
 from .errors import BuildError, Diagnostic, UserError
 from .forms import DEFAULT, EDITIONS, Edition, Step, Texts, prose_folder
 from .markdown import MarkdownRenderer
+from .messages import Msg, msg
 from .model import edition_of
 from .model.base import is_answered
 from .words import words
@@ -102,7 +103,7 @@ def environment(
     folders = list(builtin)
     if templates is not None:
         if not templates.is_dir():
-            raise UserError(f"{templates}: fant ikke malmappen (--templates).")
+            raise UserError(msg("build.templates-not-found", folder=str(templates)))
         folders.insert(0, str(templates))
     env = Environment(
         # Compiling the templates is most of the rendering time; Jinja's cache in the
@@ -352,10 +353,10 @@ def page_context(report: Report, md: MarkdownRenderer) -> dict[str, Any]:
     }
 
 
-def _logo_warning(md: MarkdownRenderer, problem: str) -> Diagnostic:
+def _logo_warning(md: MarkdownRenderer, problem: Msg | str) -> Diagnostic:
     line, col = md.loaded.where(("member", "logo")) if md.loaded else (1, 1)
     return Diagnostic(
-        line, col, "warning", "logo", "member.logo", f"{problem} Forsiden lages uten logo.", md.file
+        line, col, "warning", "logo", "member.logo", msg("build.no-logo", problem=problem), md.file
     )
 
 
@@ -373,26 +374,39 @@ def render_html(report: Report, md: MarkdownRenderer, *, templates: Path | None 
         if templates is None:
             raise  # a built-in template is missing: a broken install, keep the traceback
         raise BuildError(
-            f"malen «{exc.name}» finnes verken i {templates} eller blant de innebygde malene."
-            f"{_where(exc)}"
+            msg(
+                "build.template-not-found",
+                name=str(exc.name),
+                folder=str(templates),
+                where=_where(exc),
+            )
         ) from None
     except TemplateSyntaxError as exc:
         raise BuildError(
-            f"syntaksfeil i malen {exc.filename or exc.name}, linje {exc.lineno}: {exc.message}."
+            msg(
+                "build.template-syntax",
+                file=str(exc.filename or exc.name),
+                line=exc.lineno,
+                error=str(exc.message),
+            )
         ) from None
     except UndefinedError as exc:
-        raise BuildError(f"ukjent navn i en mal{_where(exc)}: {exc.message}.") from None
+        raise BuildError(
+            msg("build.template-unknown-name", where=_where(exc), error=str(exc.message))
+        ) from None
     except TemplateError as exc:
-        raise BuildError(f"feil i en mal{_where(exc)}: {exc.message}.") from None
+        raise BuildError(
+            msg("build.template-error", where=_where(exc), error=str(exc.message))
+        ) from None
 
 
-def _where(exc: BaseException) -> str:
-    """« (malen X, linje N)» from the innermost template frame of a traceback."""
+def _where(exc: BaseException) -> Msg | None:
+    """« (malen X, linje N)» from the innermost template frame of a traceback, or None."""
     tb = exc.__traceback__
-    found = ""
+    found = None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            found = f" (malen {filename}, linje {tb.tb_lineno})"
+            found = msg("build.in-template", file=filename, line=tb.tb_lineno)
         tb = tb.tb_next
     return found

@@ -64,7 +64,7 @@ def _mistakes(text: str, tmp_path: Path) -> list[tuple[int, int, str]]:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(EditionError) as exc:
         forms.load_edition_file(path)
-    return [(d.line, d.column, d.message) for d in exc.value.diagnostics]
+    return [(d.line, d.column, d.text()) for d in exc.value.diagnostics]
 
 
 def test_mistakes_are_reported_at_their_line(tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_every_text_has_every_language() -> None:
     data["languages"] = ["nb", "nn", "en", "se"]
     with pytest.raises(EditionError) as exc:
         edition_from_data(data)
-    assert all("mangler språket se" in d.message for d in exc.value.diagnostics)
+    assert all("mangler språket se" in d.text() for d in exc.value.diagnostics)
 
 
 def test_bundled_edition_file_reads_without_mistakes() -> None:

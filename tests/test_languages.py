@@ -113,7 +113,7 @@ def test_an_edition_text_without_a_declared_language_is_a_mistake(tmp_path: Path
     with pytest.raises(EditionError) as exc:
         forms.load_edition_file(path)
     [d] = exc.value.diagnostics
-    assert "mangler språket en" in d.message and d.path.endswith("employees].label") is False
+    assert "mangler språket en" in d.text() and d.path.endswith("employees].label") is False
     lines = text.splitlines()
     at = lines.index(line.rstrip("\n"))  # the text's own lines: label:, nb:, nn:, en:
     assert at - 3 <= d.line - 1 <= at
@@ -128,7 +128,7 @@ def test_an_edition_lacking_a_prose_template_in_a_language_is_a_mistake(
     monkeypatch.setattr(forms, "bundled_folder", lambda edition_id: copy)
     with pytest.raises(EditionError) as exc:
         forms.load_edition_file(copy / "form.yaml")
-    messages = [d.message for d in exc.value.diagnostics]
+    messages = [d.text() for d in exc.value.diagnostics]
     assert len(messages) == 1 and "step3_intro.html.j2" in messages[0] and "«en»" in messages[0]
 
 
@@ -152,7 +152,7 @@ def test_an_edition_in_a_language_ehnreport_cannot_print_is_a_mistake() -> None:
     with pytest.raises(EditionError) as exc:
         edition_from_data(data)
     [d] = exc.value.diagnostics
-    assert "«de»" in d.message and "nb, nn, en" in d.message
+    assert "«de»" in d.text() and "nb, nn, en" in d.text()
 
 
 def test_prose_templates_are_the_same_in_each_language() -> None:
@@ -213,7 +213,7 @@ def test_status_and_yes_no_in_the_reports_language_or_nb(
     tmp_path: Path, language: str, typed: list[str], stored: list[str], yes: str
 ) -> None:
     result = check_file(_goals_report(tmp_path, language, typed, yes))
-    assert result.valid, [d.message for d in result.diagnostics if d.is_error]
+    assert result.valid, [d.text() for d in result.diagnostics if d.is_error]
     goals = result.report.goals.current
     assert [goals[0].status, goals[1].status] == stored
     assert result.report.steps.step2.a2.rows[0].qualification is True
@@ -223,14 +223,14 @@ def test_english_words_are_not_accepted_in_a_bokmal_report(tmp_path: Path) -> No
     result = check_file(_goals_report(tmp_path, "nb", ["Delayed", "Utgår"], "Ja"))
     assert not result.valid
     [error] = [d for d in result.diagnostics if d.is_error]
-    assert error.path == "goals.current[0].status" and "Forsinket" in error.message
+    assert error.path == "goals.current[0].status" and "Forsinket" in error.text()
 
 
 def test_a_wrong_status_word_suggests_the_reports_language(tmp_path: Path) -> None:
     result = check_file(_goals_report(tmp_path, "en", ["Complted", "Utgår"], "Ja"))
     [error] = [d for d in result.diagnostics if d.is_error]
-    assert "Mente du «Completed»?" in error.message
-    assert "Gjennomført" not in error.message
+    assert "Mente du «Completed»?" in error.text()
+    assert "Gjennomført" not in error.text()
 
 
 def test_a_wrong_yes_no_word_is_an_error(tmp_path: Path) -> None:
@@ -382,7 +382,7 @@ def test_init_writes_the_language_and_its_comments_in_it(
     for words_ in not_said:
         assert words_ not in text, words_
     checked = check_file(path)
-    assert checked.valid, [d.message for d in checked.diagnostics if d.is_error]
+    assert checked.valid, [d.text() for d in checked.diagnostics if d.is_error]
     assert checked.report.report.language == language
     # The placeholder names are the language's, and are still warned until replaced.
     assert any(d.code == "placeholder" for d in checked.diagnostics)

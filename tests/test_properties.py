@@ -204,7 +204,8 @@ def test_generated_reports_are_valid_files(data: dict[str, Any]) -> None:
         result = check_file(path, today=dt.date(2100, 12, 31))
         assert result.valid, [d.format() for d in result.diagnostics if d.is_error]
         for d in result.diagnostics:  # no control character reaches a terminal
-            assert printable(d.text()) == d.text() and printable(d.path) == d.path, d
+            shown = d.format()  # the sentence, the path and the file, as printed
+            assert printable(shown) == shown, d
 
 
 @BUDGET

@@ -132,6 +132,7 @@ def load_edition_file(path: Path) -> Edition:
     """An edition from its form.yaml; raises EditionError with every mistake found."""
     from ..errors import Diagnostic, os_reason
     from ..loader import LoadError, load_file
+    from ..messages import msg
 
     name = str(path)
     try:
@@ -143,7 +144,13 @@ def load_edition_file(path: Path) -> Edition:
         raise EditionError(
             [
                 Diagnostic(
-                    1, 1, "error", "form-file", "", f"kan ikke leses ({os_reason(exc)}).", name
+                    1,
+                    1,
+                    "error",
+                    "form-file",
+                    "",
+                    msg("forms.file-unreadable", reason=os_reason(exc)),
+                    name,
                 )
             ]
         ) from None
@@ -157,12 +164,19 @@ def add_folder(folder: Path) -> list[Edition]:
     a mistake too, so that a mistyped path is not silently ignored.
     """
     from ..errors import Diagnostic
+    from ..messages import msg
 
     if not folder.is_dir():
         raise EditionError(
             [
                 Diagnostic(
-                    1, 1, "error", "forms-folder", "", "fant ikke mappen (--forms).", str(folder)
+                    1,
+                    1,
+                    "error",
+                    "forms-folder",
+                    "",
+                    msg("forms.folder-not-found"),
+                    str(folder),
                 )
             ]
         )
@@ -182,8 +196,7 @@ def add_folder(folder: Path) -> list[Edition]:
                     "error",
                     "form-id",
                     "id",
-                    f"utgaven heter «{edition.id}», men mappen heter «{sub.name}»; "
-                    "gi dem samme navn.",
+                    msg("forms.id-not-folder", edition=edition.id, folder=sub.name),
                     str(sub / FORM_FILE),
                 )
             )
@@ -196,7 +209,7 @@ def add_folder(folder: Path) -> list[Edition]:
                     "error",
                     "form-id",
                     "id",
-                    f"«{edition.id}» er en innebygd utgave; gi utgaven i mappen et nytt navn.",
+                    msg("forms.id-built-in", edition=edition.id),
                     str(sub / FORM_FILE),
                 )
             )
@@ -210,7 +223,7 @@ def add_folder(folder: Path) -> list[Edition]:
                 "error",
                 "forms-folder",
                 "",
-                f"fant ingen utgaver: hver utgave ligger i en egen mappe med en {FORM_FILE}.",
+                msg("forms.no-editions", file=FORM_FILE),
                 str(folder),
             )
         )

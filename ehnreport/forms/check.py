@@ -2,8 +2,8 @@
 
 The check is strict in the way a report's is: unknown keys, missing keys, values of
 the wrong type and texts missing a language are mistakes, each reported at its own
-line and column with a Norwegian message; rules.py adds duplicate ids and keys and
-references to questions or columns that do not exist. The prepared copies of the
+line and column with a message of the catalog (forms.yaml); rules.py adds duplicate
+ids and keys and references to questions or columns that do not exist. The prepared copies of the
 bundled editions are read by the same code, with the types checked only.
 """
 
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import Diagnostic
+from ..messages import Msg, join, msg
 from .spec import Edition
 
 Path_ = tuple[str | int, ...]
@@ -26,8 +27,12 @@ class EditionError(Exception):
     """An edition file with mistakes; carries one diagnostic per mistake."""
 
     def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("; ".join(d.text() for d in diagnostics))
+        super().__init__(diagnostics)
         self.diagnostics = diagnostics
+
+    def __str__(self) -> str:
+        # Said when printed, in the language chosen by then.
+        return "; ".join(d.text() for d in self.diagnostics)
 
 
 class _Reader:
@@ -37,7 +42,7 @@ class _Reader:
         self.file = file
         self.problems: list[Diagnostic] = []
 
-    def fail(self, path: Path_, message: str, *, key: bool = False) -> None:
+    def fail(self, path: Path_, message: Msg, *, key: bool = False) -> None:
         if len(self.problems) >= _MAX_ERRORS:
             return
         line, col = self.loaded.where(path, key=key) if self.loaded is not None else (1, 1)
@@ -59,18 +64,19 @@ class _Reader:
             choices = typing.get_args(tp)
             if value not in choices:
                 self.fail(
-                    path, f"«{value}» er ikke tillatt her. Tillatt: {', '.join(map(str, choices))}."
+                    path,
+                    msg("forms.not-allowed", value=str(value), allowed=join(map(str, choices))),
                 )
             return value
         if origin is tuple:
             if not isinstance(value, list):
-                self.fail(path, "her skal det stå en liste.")
+                self.fail(path, msg("forms.not-a-list"))
                 return ()
             item = typing.get_args(tp)[0]
             return tuple(self.read(item, v, (*path, i)) for i, v in enumerate(value))
         if origin is dict:
             if not isinstance(value, dict):
-                self.fail(path, "her skal det stå en gruppe med nøkler (språkkode: tekst).")
+                self.fail(path, msg("forms.not-texts"))
                 return {}
             # Every map in the spec is a text (or word list) per language.
             self.languages_of(value, path)
@@ -80,52 +86,53 @@ class _Reader:
             return value
         if tp is bool:
             if not isinstance(value, bool):
-                self.fail(path, "her skal det stå true eller false.")
+                self.fail(path, msg("forms.not-bool"))
             return value
         if tp is int:
             if isinstance(value, bool) or not isinstance(value, int):
-                self.fail(path, "her skal det stå et helt tall.")
+                self.fail(path, msg("forms.not-whole-number"))
             return value
         if tp is str:
             if not isinstance(value, str) or not value.strip():
-                self.fail(path, "her skal det stå en tekst.")
+                self.fail(path, msg("forms.not-text"))
             return value
         raise TypeError(tp)  # pragma: no cover - a type the spec does not use
 
     def languages_of(self, value: dict[Any, Any], path: Path_) -> None:
         missing = [lang for lang in self.languages if lang not in value]
         if missing:
-            self.fail(path, f"teksten mangler språket {', '.join(missing)}.")
+            self.fail(path, msg("forms.language-missing", languages=join(missing)))
         for key in value:
             if key not in self.languages:
                 self.fail(
                     (*path, key),
-                    f"«{key}» er ikke blant utgavens språk ({', '.join(self.languages)}); "
-                    "legg språket til i languages: først.",
+                    msg("forms.not-a-language", name=str(key), languages=join(self.languages)),
                     key=True,
                 )
 
     def record(self, cls: type[Any], value: Any, path: Path_) -> Any:
         if not isinstance(value, dict):
-            self.fail(path, f"her skal det stå en gruppe med nøkler ({cls.__name__}).")
+            self.fail(path, msg("forms.not-a-record", record=cls.__name__))
             return None
         fields = _fields(cls)
         kwargs: dict[str, Any] = {}
         for key, item in value.items():
             if key not in fields:
-                from ..diagnostics import did_you_mean
+                from ..diagnostics import suggestion
 
                 self.fail(
                     (*path, key),
-                    f"ukjent nøkkel «{key}».{did_you_mean(str(key), list(fields))} "
-                    f"Tillatte nøkler her: {', '.join(fields)}.",
+                    msg("fields.unknown-key", name=str(key)).plus(
+                        suggestion(str(key), list(fields)),
+                        msg("fields.allowed-keys", keys=join(fields)),
+                    ),
                     key=True,
                 )
                 continue
             kwargs[key] = self.read(fields[key][0], item, (*path, key))
         for key, (_, required) in fields.items():
             if required and key not in value:
-                self.fail(path, f"«{key}» mangler.", key=True)
+                self.fail(path, msg("forms.key-missing", name=key), key=True)
         if any(required and key not in kwargs for key, (_, required) in fields.items()):
             return None
         try:

@@ -10,6 +10,7 @@ import re
 
 from pydantic import BaseModel
 
+from ..messages import join, msg
 from . import spec
 from .check import Path_, _Reader
 from .spec import Edition, Question, Table
@@ -53,34 +54,29 @@ class _Rules:
         if name is None:
             return
         if not _TEMPLATE.match(name):
-            self.r.fail(path, f"her står navnet på en tekstmal, som {example}.")
+            self.r.fail(path, msg("forms.template-name", example=example))
         elif name not in self.prose:
             self.r.fail(
-                path,
-                f"fant ikke tekstmalen «{name}». Tekstmalene som kan brukes: "
-                f"{', '.join(sorted(self.prose))}.",
+                path, msg("forms.template-not-found", name=name, names=join(sorted(self.prose)))
             )
 
     def check(self) -> None:
         e = self.e
         if e.format != spec.FORMAT:
-            self.r.fail(
-                ("format",), f"formatet er {e.format}; denne versjonen leser format {spec.FORMAT}."
-            )
+            self.r.fail(("format",), msg("forms.format", format=e.format, supported=spec.FORMAT))
         if not _ID.match(e.id):
-            self.r.fail(
-                ("id",), "id skrives med små bokstaver, tall og bindestrek: ehn-public-2025."
-            )
+            self.r.fail(("id",), msg("forms.edition-id"))
         if not e.languages:
-            self.r.fail(("languages",), "utgaven må ha minst ett språk, for eksempel [nb].")
+            self.r.fail(("languages",), msg("forms.no-language"))
         for i, lang in enumerate(e.languages):
             if not _LANGUAGE.match(lang):
-                self.r.fail(("languages", i), f"«{lang}» er ikke en språkkode som nb, nn eller en.")
+                self.r.fail(("languages", i), msg("forms.language-code", language=lang))
             elif lang not in spec.LANGUAGES:
                 self.r.fail(
                     ("languages", i),
-                    f"ehnreport kan ikke skrive ut en rapport på «{lang}»; språkene er "
-                    f"{', '.join(spec.LANGUAGES)}.",
+                    msg(
+                        "forms.language-unsupported", language=lang, languages=join(spec.LANGUAGES)
+                    ),
                 )
             else:
                 self.prose_in(lang, i)
@@ -99,9 +95,7 @@ class _Rules:
         for i, step in enumerate(e.steps):
             self.unique_key(step_keys, step.key, ("steps", i, "key"))
             if step.number != i + 1:
-                self.r.fail(
-                    ("steps", i, "number"), f"trinn nummer {i + 1} skal ha number: {i + 1}."
-                )
+                self.r.fail(("steps", i, "number"), msg("forms.step-number", number=i + 1))
             self.template(step.intro, ("steps", i, "intro"), "step1_intro.html.j2")
             keys = set()
             for j, section in enumerate(step.sections):
@@ -118,8 +112,7 @@ class _Rules:
         if missing:
             self.r.fail(
                 ("languages", index),
-                f"tekstmalene {', '.join(missing)} finnes ikke på «{language}» "
-                f"(i mappen {language}/ ved siden av form.yaml).",
+                msg("forms.prose-missing", names=join(missing), language=language),
             )
 
     def yes_no(self) -> None:
@@ -130,7 +123,7 @@ class _Rules:
         if ("yesno" in types or ids) and sorted(ids) != ["no", "yes"]:
             self.r.fail(
                 ("yes_no",) if ids else (),
-                'yes_no: skal ha to oppslag, med id "yes" og "no", og ordene for ja og nei.',
+                msg("forms.yes-no"),
             )
         for group, vocabulary in (
             ("goal_statuses", self.e.goal_statuses),
@@ -139,12 +132,9 @@ class _Rules:
             for i, v in enumerate(vocabulary):
                 for lang, words in v.words.items():
                     if not words:
-                        self.r.fail((group, i, "words", lang), "her skal det stå minst ett ord.")
+                        self.r.fail((group, i, "words", lang), msg("forms.no-words"))
         if "status" in types and not self.e.goal_statuses:
-            self.r.fail(
-                (),
-                "goal_statuses: må ha minst ett statusord når en kolonne har type: status.",
-            )
+            self.r.fail((), msg("forms.no-status"))
 
     def models(self, ids: dict[str, Path_]) -> None:
         """Model names (the JSON Schema's $defs) are class-like and used once each."""
@@ -167,20 +157,18 @@ class _Rules:
         seen: set[str] = set()
         for name, at in names:
             if not _MODEL.match(name):
-                self.r.fail(at, f"«{name}» skrives som et navn med stor forbokstav: Risks.")
+                self.r.fail(at, msg("forms.model-name", name=name))
             elif name in seen:
-                self.r.fail(at, f"modellnavnet «{name}» er brukt før; gi den et eget navn.")
+                self.r.fail(at, msg("forms.model-used", name=name))
             seen.add(name)
 
     def unique_key(self, seen: set[str], key: str, path: Path_) -> None:
         if not _KEY.match(key):
-            self.r.fail(
-                path, f"nøkkelen «{key}» skrives med små bokstaver, tall og _ (a1, key_info)."
-            )
+            self.r.fail(path, msg("forms.key-form", name=key))
         elif key.startswith("model_") or key in _RESERVED:
-            self.r.fail(path, f"«{key}» kan ikke være en nøkkel: navnet er reservert i modellene.")
+            self.r.fail(path, msg("forms.key-reserved", name=key))
         elif key in seen:
-            self.r.fail(path, f"nøkkelen «{key}» er brukt før på samme nivå.")
+            self.r.fail(path, msg("forms.key-used", name=key))
         seen.add(key)
 
     def question(
@@ -193,22 +181,20 @@ class _Rules:
     ) -> None:
         self.unique_key(keys, q.key, (*path, "key"))
         if not _ID.match(q.id):
-            self.r.fail((*path, "id"), "id skrives med små bokstaver, tall, punktum og bindestrek.")
+            self.r.fail((*path, "id"), msg("forms.question-id"))
         elif q.id in ids:
-            self.r.fail((*path, "id"), f"id «{q.id}» er brukt før; hvert spørsmål har sin egen id.")
+            self.r.fail((*path, "id"), msg("forms.question-id-used", id=q.id))
         ids[q.id] = path
         if q.code:
             if q.code in codes:
-                self.r.fail((*path, "code"), f"koden {q.code} er brukt før.")
+                self.r.fail((*path, "code"), msg("forms.code-used", code=q.code))
             codes[q.code] = path
         self.template(q.note, (*path, "note"), "step2_priority.html.j2")
         needs_table = q.kind in ("table", "cards", "goals")
         if needs_table and q.table is None:
-            self.r.fail(path, f"et spørsmål av typen {q.kind} må ha table: med kolonnene.")
+            self.r.fail(path, msg("forms.needs-table", kind=q.kind))
         if not needs_table and q.table is not None:
-            self.r.fail(
-                (*path, "table"), f"et spørsmål av typen {q.kind} har ingen tabell.", key=True
-            )
+            self.r.fail((*path, "table"), msg("forms.no-table", kind=q.kind), key=True)
         if q.table is not None:
             self.table(q, q.table, (*path, "table"))
 
@@ -217,28 +203,28 @@ class _Rules:
         for i, c in enumerate(t.columns):
             self.unique_key(seen, c.key, (*path, "columns", i, "key"))
             if c.vocabulary is not None and c.vocabulary != "themes":
-                self.r.fail((*path, "columns", i, "vocabulary"), "den eneste ordlisten er themes.")
+                self.r.fail((*path, "columns", i, "vocabulary"), msg("forms.vocabulary"))
         if not t.columns:
-            self.r.fail((*path, "columns"), "tabellen må ha minst én kolonne.")
+            self.r.fail((*path, "columns"), msg("forms.no-columns"))
         if q.kind == "table" and (t.rows_key is None or t.rows_label is None):
-            self.r.fail(path, "en tabell må ha rows_key og rows_label.")
+            self.r.fail(path, msg("forms.rows"))
         if q.kind == "table" and t.comment_key is not None and t.comment_label is None:
-            self.r.fail(path, "comment_key må ha comment_label.")
+            self.r.fail(path, msg("forms.comment"))
         if t.layout == "grouped" and t.group_by not in seen:
-            self.r.fail((*path, "group_by"), "group_by må være en av tabellens kolonner.")
+            self.r.fail((*path, "group_by"), msg("forms.group-by"))
         if q.kind == "cards" and (t.matches is None or t.match_field not in seen):
-            self.r.fail(path, "kort må ha matches (id-en til tabellen de følger) og match_field.")
+            self.r.fail(path, msg("forms.cards"))
         if t.max_rows < 1:
-            self.r.fail((*path, "max_rows"), "max_rows må være minst 1.")
+            self.r.fail((*path, "max_rows"), msg("forms.max-rows"))
 
     def matches(self, t: Table, path: Path_) -> None:
         try:
             target = self.e.question(t.matches or "")
         except KeyError:
-            self.r.fail((*path, "table", "matches"), f"fant ikke spørsmålet med id «{t.matches}».")
+            self.r.fail((*path, "table", "matches"), msg("forms.matches-not-found", id=t.matches))
             return
         if target.table is None or t.match_column not in {c.key for c in target.table.columns}:
             self.r.fail(
                 (*path, "table", "match_column"),
-                f"«{t.match_column}» er ikke en kolonne i tabellen «{t.matches}».",
+                msg("forms.match-column", column=t.match_column, table=t.matches),
             )

@@ -4,6 +4,19 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ..messages import Msg, msg
+
+
+class InvalidValue(ValueError):
+    """A validator's refusal of a value, carrying what to say (diagnostics.py shows it)."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message)
+        self.msg = message
+
+    def __str__(self) -> str:
+        return self.msg.text()
+
 
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors, values are not coerced."""
@@ -41,7 +54,7 @@ def _email(value: str) -> str:
     value = value.strip()
     local, _, host = value.rpartition("@")
     if not local or _FORBIDDEN_IN_EMAIL & set(local) or "@" in local or not _host_ok(host):
-        raise ValueError(f"«{value}» er ikke en gyldig e-postadresse (navn@eksempel.no).")
+        raise InvalidValue(msg("fields.email", value=value))
     return value
 
 
@@ -60,9 +73,7 @@ def _url(value: str) -> str:
         or not _host_ok(host)
         or any(c.isspace() for c in value)
     ):
-        raise ValueError(
-            f"«{value}» er ikke en gyldig nettadresse. Skriv hele adressen, med https:// foran."
-        )
+        raise InvalidValue(msg("fields.url", value=value))
     return value
 
 

@@ -14,9 +14,12 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, WithJsonSchema, create_model
+from pydantic_core import PydanticCustomError
 
 from ..forms import Column, Edition, Part, Question, Step, Table, Vocabulary, known_editions
-from .base import Count, Email, Strict, Text, Url
+from ..messages import LANGUAGES as MESSAGE_LANGUAGES
+from ..messages import Texts, join, msg
+from .base import Count, Email, InvalidValue, Strict, Text, Url
 
 # The word before a step's number in its schema title: «Trinn 2: …». The same as
 # `step` in words.yaml (a test checks), kept here so that validate reads no YAML file
@@ -41,24 +44,16 @@ def contrast_on_white(hex_colour: str) -> float:
 
 def _plausible_year(v: int) -> int:
     if not 2000 <= v <= 2100:
-        raise ValueError(
-            f"{v} er ikke et mulig rapporteringsår. Skriv året med fire sifre, som 2024."
-        )
+        raise InvalidValue(msg("fields.year", year=v))
     return v
 
 
 def _accent(v: str) -> str:
     if not _HEX.match(v):
-        raise ValueError(
-            f'«{v}» er ikke en farge på formen "#RRGGBB", for eksempel "#00509e" '
-            "(husk anførselstegnene: # starter ellers en kommentar)."
-        )
+        raise InvalidValue(msg("fields.colour-form", value=v))
     ratio = contrast_on_white(v)
     if ratio < 4.5:
-        raise ValueError(
-            f"fargen {v} har kontrast {ratio:.1f}:1 mot hvitt; universell utforming krever "
-            "minst 4.5:1. Velg en mørkere farge."
-        )
+        raise InvalidValue(msg("fields.colour-contrast", value=v, ratio=f"{ratio:.1f}"))
     return v.lower()
 
 
@@ -66,14 +61,23 @@ def _known_edition(v: object) -> object:
     """An edition id that neither ehnreport nor --forms knows, named with the known ones."""
     known = known_editions()
     if isinstance(v, str) and v not in known:
-        from ..diagnostics import did_you_mean
+        from ..diagnostics import suggestion
 
-        raise ValueError(
-            f"ukjent skjemautgave «{v}».{did_you_mean(v, known)} Kjente utgaver: "
-            f"{', '.join(known)}. En utgave som ikke følger med ehnreport, legges til med "
-            "--forms MAPPE."
+        raise InvalidValue(
+            msg("fields.unknown-edition", edition=v).plus(
+                suggestion(v, known), msg("fields.known-editions", known=join(known))
+            )
         )
     return v
+
+
+def label_texts(edition: Edition, texts: dict[str, str] | None) -> Texts:
+    """A text of the edition in every language of the messages, for a message's parameter.
+
+    A language the edition lacks has the text of its first language.
+    """
+    first = edition.text(texts, edition.languages[0]) if edition.languages else ""
+    return Texts(*(edition.text(texts, lang) or first for lang in MESSAGE_LANGUAGES))
 
 
 def _literal(values: tuple[str, ...]) -> Any:
@@ -134,12 +138,19 @@ def _yes_no_type(edition: Edition, language: str) -> Any:
         for w in v.words[lang]
     }
 
+    words = _words(edition.yes_no, edition, language)
+    shown = {v.id: v.words[language][0] for v in edition.yes_no}
+    # What a refusal says: the words of the report's language, and every accepted word
+    # for «Mente du» (diagnostics.py reads them from the error's context).
+    context = {"yes": shown["yes"], "no": shown["no"], "words": tuple(words)}
+
     def yes_no(v: object) -> object:
         if isinstance(v, str):
-            return meaning.get(v.strip().casefold(), v)
+            v = meaning.get(v.strip().casefold(), v)
+        if v is not None and not isinstance(v, bool):
+            raise PydanticCustomError("bool_type", "Input should be a valid boolean", context)
         return v
 
-    words = _words(edition.yes_no, edition, language)
     return Annotated[
         bool,
         Field(strict=True),
@@ -179,6 +190,16 @@ def _maker(model: type[BaseModel]) -> Callable[[], BaseModel]:
     return make
 
 
+# The form's label of each field in every language, for messages: the models' titles are
+# in the report's language, a message names the field in the language of the message.
+_FIELD_TEXTS: dict[tuple[type[BaseModel], str], Texts] = {}
+
+
+def field_texts(model: type[BaseModel], name: str) -> Texts | None:
+    """The label of field `name` of `model` in every language, or None if it has none."""
+    return _FIELD_TEXTS.get((model, name))
+
+
 class _Build:
     """The models of one edition, built once."""
 
@@ -188,6 +209,10 @@ class _Build:
 
     def t(self, texts: dict[str, str] | None) -> str:
         return self.e.text(texts, self.lang)
+
+    def texts(self, texts: dict[str, str] | None, before: str = "") -> Texts:
+        """`texts` in every language of the messages, each after `before`."""
+        return Texts(*(before + t for t in label_texts(self.e, texts)))
 
     # Question kinds: each returns (annotation, Field keyword arguments).
     def scalar(self, tp: Any, q: Question) -> tuple[Any, dict[str, Any]]:
@@ -269,7 +294,10 @@ class _Build:
                     default=None, title=self.t(t.comment_label), description=self.t(t.comment_help)
                 ),
             )
-        return self.model(t.model, t.doc, fields) | None, {"default": None}
+        titles = {t.rows_key: self.texts(t.rows_label)}
+        if t.comment_key is not None:
+            titles[t.comment_key] = self.texts(t.comment_label)
+        return self.model(t.model, t.doc, fields, titles) | None, {"default": None}
 
     @staticmethod
     def limit(kw: dict[str, Any], n: int | None) -> dict[str, Any]:
@@ -277,7 +305,8 @@ class _Build:
 
     def row(self, t: Table) -> type[BaseModel]:
         fields = {c.key: self.column(c) for c in t.columns}
-        return self.model(t.row_model, t.row_doc, fields)
+        titles = {c.key: self.texts(c.label) for c in t.columns}
+        return self.model(t.row_model, t.row_doc, fields, titles)
 
     def column(self, c: Column) -> tuple[Any, Any]:
         tp, kw = COLUMN_HANDLERS[c.type](self, c)
@@ -285,8 +314,11 @@ class _Build:
             tp, kw = tp | None, {**kw, "default": None}
         return tp, Field(title=self.t(c.label), description=self.t(c.help), **kw)
 
-    def model(self, name: str, doc: str, fields: dict[str, Any]) -> type[BaseModel]:
+    def model(
+        self, name: str, doc: str, fields: dict[str, Any], titles: dict[str, Texts]
+    ) -> type[BaseModel]:
         model: type[BaseModel] = create_model(name, __base__=Strict, __doc__=doc, **fields)
+        _remember(model, titles)
         return model
 
     def question(self, q: Question, in_step: bool) -> tuple[Any, Any]:
@@ -303,7 +335,8 @@ class _Build:
 
     def part(self, p: Part) -> tuple[Any, Any]:
         fields = {q.key: self.question(q, in_step=False) for q in p.questions}
-        model = self.model(p.model, p.doc, fields)
+        titles = {q.key: self.texts(q.label) for q in p.questions}
+        model = self.model(p.model, p.doc, fields, titles)
         kw: dict[str, Any] = {"title": self.t(p.title)}
         if p.description:
             kw["description"] = self.t(p.description)
@@ -313,14 +346,20 @@ class _Build:
 
     def step(self, s: Step) -> tuple[Any, Any]:
         fields = {q.key: self.question(q, in_step=True) for q in s.questions}
-        model = self.model(s.model, s.doc, fields)
+        titles = {q.key: self.texts(q.label, f"{q.code} ") for q in s.questions}
+        model = self.model(s.model, s.doc, fields, titles)
         return model, Field(
             default_factory=_maker(model), title=f"{_STEP[self.lang]} {s.number}: {self.t(s.title)}"
         )
 
     def report(self) -> type[BaseModel]:
         e = self.e
-        steps = self.model(e.steps_model, e.steps_doc, {s.key: self.step(s) for s in e.steps})
+        steps = self.model(
+            e.steps_model,
+            e.steps_doc,
+            {s.key: self.step(s) for s in e.steps},
+            {s.key: self.step_texts(s) for s in e.steps},
+        )
         fields: dict[str, Any] = {p.key: self.part(p) for p in e.parts_before}
         fields["steps"] = (
             steps,
@@ -332,7 +371,26 @@ class _Build:
         model: type[BaseModel] = create_model(
             e.model, __base__=_root_base(e.schema_title), __doc__=e.doc, **fields
         )
+        titles = {p.key: self.texts(p.title) for p in (*e.parts_before, *e.parts_after)}
+        _remember(model, {**titles, "steps": self.texts(e.steps_title)})
         return model
+
+    def step_texts(self, s: Step) -> Texts:
+        """A step's title as its schema title says it, «Trinn 2: …», in every language."""
+        title = label_texts(self.e, s.title)
+        return Texts(
+            *(
+                f"{_STEP[lang]} {s.number}: {t}"
+                for lang, t in zip(MESSAGE_LANGUAGES, title, strict=True)
+            )
+        )
+
+
+def _remember(model: type[BaseModel], titles: dict[str, Texts]) -> None:
+    """Keep the labels of `model`'s fields, those that have one, for messages."""
+    for name, texts in titles.items():
+        if texts.nb.strip():
+            _FIELD_TEXTS[(model, name)] = texts
 
 
 def _root_base(title: str) -> type[Strict]:
