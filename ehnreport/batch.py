@@ -65,7 +65,7 @@ class BatchItem:
     # build failure), printed as "ehnreport: <message>"; None when built. Kept as a
     # message, not a sentence: a worker process makes it, the parent prints it in the
     # language the user chose.
-    message: Msg | str | None = None
+    message: Msg | None = None
     # Answered questions per step, for the summary line; empty if not validated.
     counts: list[StepCount] = field(default_factory=list)
 

@@ -41,7 +41,7 @@ class _Checks:
         # first SUGGESTIONS problems get one.
         self.suggestions = SUGGESTIONS
 
-    def add(self, severity: str, code: str, path: Path_, message: Msg | str) -> None:
+    def add(self, severity: str, code: str, path: Path_, message: Msg) -> None:
         line, col = self.loaded.where(path)
         self.out.append(
             Diagnostic(line, col, severity, code, format_path(path), message, self.file)
@@ -213,7 +213,7 @@ def cross_checks(
     return _Checks(report, loaded, file, folder, today or dt.date.today()).run()
 
 
-def local_file_problem(name: str, folder: Path) -> Msg | str | None:
+def local_file_problem(name: str, folder: Path) -> Msg | None:
     """Why `name` is not a readable file inside `folder`, or None if it is."""
     if "://" in name or name.startswith(("data:", "file:")):
         return msg("checks.file-is-address", name=name)
@@ -233,5 +233,4 @@ def local_file_problem(name: str, folder: Path) -> Msg | str | None:
     if not is_file:
         return msg("checks.file-not-found", name=name)
     image = images.read(name, folder)  # the type and cost checks the build makes
-    # images.read names its problem as a message or as text: either is said as it is.
     return None if isinstance(image, images.Image) else image

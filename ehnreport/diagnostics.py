@@ -263,12 +263,8 @@ class _EmptyBlocks:
 
 def _why(warning: Diagnostic) -> Msg | None:
     """Why a value YAML read as a comment is empty: the loader's `why`, as its own sentence."""
-    if isinstance(warning.message, Msg):
-        why = warning.message.param("why")
-        return why if isinstance(why, Msg) else None
-    # A loader that still says it as text: the part after «where: », capitalised.
-    text = warning.message.partition(": ")[2]
-    return msg("fields.verbatim", text=text[:1].upper() + text[1:]) if text else None
+    why = warning.message.param("why")
+    return why if isinstance(why, Msg) else None
 
 
 def from_validation_error(

@@ -64,38 +64,34 @@ class Diagnostic:
     severity: str  # "error" or "warning"
     code: str  # short stable identifier, such as "unknown-key"
     path: str  # YAML path, such as "steps.step2.a3.risks[1].themes[0]"
-    message: Msg | str  # what to say, see ehnreport/messages
+    message: Msg  # what to say, see ehnreport/messages
     file: str = ""
 
     def __post_init__(self) -> None:
         # Every code is registered with its severity; any other is a programming error.
         check_code(self.code, self.severity)
+        # A finished sentence would print in one language only, whatever the user chose.
+        if not isinstance(self.message, Msg):
+            raise TypeError(f"a diagnostic's message is a Msg, not {type(self.message).__name__}")
         # Printable by construction: no code path that makes a diagnostic (loading,
         # checks, rendering, the PDF fetcher) can carry a control character from a
         # report or a file name to a terminal, a CI log or a machine format. The
         # message's parameters are made printable with the sentence, in text().
-        for name in (
-            ("path", "file") if isinstance(self.message, Msg) else ("path", "message", "file")
-        ):
+        for name in ("path", "file"):
             value = getattr(self, name)
             if not value.isprintable():
                 object.__setattr__(self, name, printable(value))
 
+    @functools.cached_property
     def _key(self) -> tuple[int, int, str, str, str, str, str]:
-        return (
-            self.line,
-            self.column,
-            self.severity,
-            self.code,
-            self.path,
-            self.text("nb"),
-            self.file,
-        )
+        # Sorting compares each diagnostic many times: the sentence is made once.
+        nb = self.text("nb")
+        return (self.line, self.column, self.severity, self.code, self.path, nb, self.file)
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Diagnostic):
             return NotImplemented
-        return self._key() < other._key()
+        return self._key < other._key
 
     @property
     def is_error(self) -> bool:
@@ -135,14 +131,17 @@ class UserError(Exception):
 
     exit_code: ExitCode = ExitCode.USAGE
 
-    def __init__(self, message: Msg | str, *args: object) -> None:
+    def __init__(self, message: Msg, *args: object) -> None:
+        if not isinstance(message, Msg):  # a finished sentence prints in one language only
+            raise TypeError(f"{type(self).__name__} is made with a Msg, not {message!r}")
         super().__init__(message, *args)
 
     @property
-    def msg(self) -> Msg | str:
+    def msg(self) -> Msg:
         """What to say, as made (the first argument)."""
-        first = self.args[0] if self.args else ""
-        return first if isinstance(first, (Msg, str)) else str(first)
+        first = self.args[0]
+        assert isinstance(first, Msg)  # refused otherwise in __init__
+        return first
 
     def __str__(self) -> str:
         return render(self.msg)

@@ -76,7 +76,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no typ
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
         self.roots = [r.resolve() for r in roots]
         self.refused: list[str] = []
-        self.too_costly: list[Msg | str] = []
+        self.too_costly: list[Msg] = []
         self.budget = images.Budget()
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -100,7 +100,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no typ
             return URLFetcherResponse(response.url, body, response.headers, response.status)
         shown = url if len(url) <= 60 or not url.startswith("data:") else url[:57] + "…"
         info = images.inspect(body, shown)
-        problem: Msg | str | None = info if isinstance(info, (str, Msg)) else None
+        problem: Msg | None = info if isinstance(info, Msg) else None
         if problem is None and len(body) > images.MAX_IMAGE_BYTES:
             size = images.MAX_IMAGE_BYTES // (1024 * 1024)
             problem = msg("build.image-too-large", shown=shown, size=size)
@@ -108,9 +108,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no typ
             problem = self.budget.charge(images.Image(body, info), shown)
         if problem is not None:
             self.too_costly.append(problem)
-            raise InvalidValue(
-                problem if isinstance(problem, Msg) else msg("fields.verbatim", text=problem)
-            )
+            raise InvalidValue(problem)
         return URLFetcherResponse(response.url, body, response.headers, response.status)
 
     def _local(self, url: str) -> Path | None:
@@ -133,7 +131,7 @@ class Printed:
     data: bytes
     refused: list[str] = field(default_factory=list)
     # Images refused for their cost: why, as images.py says it (a message or, for now, text).
-    too_costly: list[Msg | str] = field(default_factory=list)
+    too_costly: list[Msg] = field(default_factory=list)
 
 
 @contextmanager

@@ -326,7 +326,7 @@ def page_context(report: Report, md: MarkdownRenderer) -> dict[str, Any]:
     if member.logo:
         src, problem = md.image(member.logo)
         if problem:
-            md.diagnostics.append(_logo_warning(md, str(problem)))
+            md.diagnostics.append(_logo_warning(md, problem))
         else:
             assert src is not None
             alt = w["logo_alt"].format(member=member.name)
@@ -353,7 +353,7 @@ def page_context(report: Report, md: MarkdownRenderer) -> dict[str, Any]:
     }
 
 
-def _logo_warning(md: MarkdownRenderer, problem: Msg | str) -> Diagnostic:
+def _logo_warning(md: MarkdownRenderer, problem: Msg) -> Diagnostic:
     line, col = md.loaded.where(("member", "logo")) if md.loaded else (1, 1)
     return Diagnostic(
         line, col, "warning", "logo", "member.logo", msg("build.no-logo", problem=problem), md.file

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from ehnreport import messages
 from ehnreport.cli import app
+from ehnreport.messages import msg
 
 from .conftest import EXAMPLE, ROOT
 
@@ -236,7 +237,7 @@ def test_a_count_of_one_is_singular_where_the_language_has_it():
     from ehnreport.errors import Diagnostic, ReportInvalid
     from ehnreport.reporters import counted
 
-    one = Diagnostic(1, 1, "error", "not-a-report", "", "x", "r.yaml")
+    one = Diagnostic(1, 1, "error", "not-a-report", "", msg("fields.verbatim", text="x"), "r.yaml")
     assert ReportInvalid([one]).msg.text("en") == "1 error in the report"
     assert ReportInvalid([one, one]).msg.text("en") == "2 errors in the report"
     assert ReportInvalid([one]).msg.text("nb") == "1 feil i rapporten"
@@ -263,8 +264,13 @@ def test_the_terminal_counts_what_it_leaves_out_in_the_chosen_language(tmp_path,
 
     path = tmp_path / "r.yaml"
     path.write_text("a: 1\n" * 80, encoding="utf-8")
-    diags = [Diagnostic(n, 1, "error", "not-a-report", "", "x", str(path)) for n in range(1, 60)]
-    diags.append(Diagnostic(60, 1, "warning", "unanswered", "", "y", str(path)))
+    diags = [
+        Diagnostic(n, 1, "error", "not-a-report", "", msg("fields.verbatim", text="x"), str(path))
+        for n in range(1, 60)
+    ]
+    diags.append(
+        Diagnostic(60, 1, "warning", "unanswered", "", msg("fields.verbatim", text="y"), str(path))
+    )
     assert len(diags) == MAX_SHOWN + 10
     messages.choose(lang)
     text = render_diagnostics(

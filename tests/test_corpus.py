@@ -29,6 +29,7 @@ from ehnreport.clidoc import CODES_COMMAND, CODES_END, CODES_START, code_table
 from ehnreport.codes import CODES, EDITION_CODES, REPORT_CODES
 from ehnreport.errors import Diagnostic
 from ehnreport.loader import MAX_BYTES
+from ehnreport.messages import msg
 
 from .conftest import DATA, ROOT
 
@@ -127,16 +128,19 @@ def test_every_edition_code_is_pinned_by_a_test():
 @pytest.mark.parametrize("severity", ["error", "warning"])
 def test_an_unregistered_code_is_refused(severity: str):
     with pytest.raises(ValueError, match="'not-a-code' is not registered"):
-        Diagnostic(1, 1, severity, "not-a-code", "", "melding")
+        Diagnostic(1, 1, severity, "not-a-code", "", msg("fields.verbatim", text="melding"))
 
 
 def test_a_code_is_refused_with_a_severity_it_is_not_made_with():
     with pytest.raises(ValueError, match="'unanswered' is registered as warning"):
-        Diagnostic(1, 1, "error", "unanswered", "", "melding")
+        Diagnostic(1, 1, "error", "unanswered", "", msg("fields.verbatim", text="melding"))
     with pytest.raises(ValueError, match="'yaml-syntax' is registered as error"):
-        Diagnostic(1, 1, "warning", "yaml-syntax", "", "melding")
+        Diagnostic(1, 1, "warning", "yaml-syntax", "", msg("fields.verbatim", text="melding"))
     for severity in ("error", "warning"):  # "both"
-        assert Diagnostic(1, 1, severity, "logo", "", "melding").code == "logo"
+        assert (
+            Diagnostic(1, 1, severity, "logo", "", msg("fields.verbatim", text="melding")).code
+            == "logo"
+        )
 
 
 def test_report_and_edition_codes_are_apart_and_described():

@@ -16,6 +16,7 @@ import pytest
 from ehnreport import __version__
 from ehnreport.codes import CODES
 from ehnreport.errors import Diagnostic
+from ehnreport.messages import LANGUAGES, msg
 from ehnreport.reporters.codereview import gitlab, sarif
 from ehnreport.reporters.terminal import render_diagnostics, use_color
 from ehnreport.validate import CheckResult, check_file
@@ -105,7 +106,10 @@ def test_sarif_uri_of_odd_paths():
         from pathlib import Path
 
         r = CheckResult(
-            path=Path(path), diagnostics=[Diagnostic(1, 1, "error", "yaml-syntax", "", "m", path)]
+            path=Path(path),
+            diagnostics=[
+                Diagnostic(1, 1, "error", "yaml-syntax", "", msg("fields.verbatim", text="m"), path)
+            ],
         )
         return sarif([r], "0")["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
             "artifactLocation"
@@ -175,7 +179,10 @@ def test_repeated_problems_get_distinct_fingerprints():
     from pathlib import Path
 
     same = [
-        Diagnostic(i, 1, "warning", "unanswered", "a", "samme melding", "r.yaml") for i in (1, 5)
+        Diagnostic(
+            i, 1, "warning", "unanswered", "a", msg("fields.verbatim", text="samme"), "r.yaml"
+        )
+        for i in (1, 5)
     ]
     issues = gitlab([CheckResult(path=Path("r.yaml"), diagnostics=same)])
     assert issues[0]["fingerprint"] != issues[1]["fingerprint"]
@@ -315,12 +322,15 @@ def _no_controls(outputs: dict[str, str]) -> None:
 
 
 def test_a_diagnostic_is_printable_when_it_is_made():
-    d = Diagnostic(1, 1, "error", "yaml-syntax", HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT)
-    for value in (d.path, d.message, d.file):
-        assert _unsafe_in(value) == []
-        assert value.isprintable()
-    assert "\\n" in d.message and "\\x1b" in d.message and "\\u202e" in d.message
-    assert "\\uffff" in d.message and "\\udcff" in d.message
+    said = msg("fields.verbatim", text=HOSTILE_TEXT)
+    d = Diagnostic(1, 1, "error", "yaml-syntax", HOSTILE_TEXT, said, HOSTILE_TEXT)
+    for lang in LANGUAGES:  # the sentence is made printable in every language
+        for value in (d.path, d.text(lang), d.file, d.format(lang)):
+            assert _unsafe_in(value) == []
+            assert value.isprintable()
+    text = d.text()
+    assert "\\n" in text and "\\x1b" in text and "\\u202e" in text
+    assert "\\uffff" in text and "\\udcff" in text
     # Made again from its own fields (dataclasses.replace, sorting), it stays the same.
     assert Diagnostic(1, 1, "error", "yaml-syntax", d.path, d.message, d.file) == d
 
@@ -330,7 +340,15 @@ def test_no_format_carries_a_control_character_from_a_diagnostic(tmp_path):
     path.write_text(BAD, encoding="utf-8")
     result = check_file(path)
     result.diagnostics.append(
-        Diagnostic(3, 4, "warning", "unanswered", HOSTILE_TEXT, HOSTILE_TEXT, "f")
+        Diagnostic(
+            3,
+            4,
+            "warning",
+            "unanswered",
+            HOSTILE_TEXT,
+            msg("fields.verbatim", text=HOSTILE_TEXT),
+            "f",
+        )
     )
     outputs = _all_formats([result])
     _no_controls({k: v.replace("\x1b[", "[") for k, v in outputs.items()})

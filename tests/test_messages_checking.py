@@ -181,16 +181,14 @@ def test_yes_no_words_are_still_read_case_blind(tmp_path):
     assert result.report.steps.step2.a2.rows[0].qualification is True
 
 
-def test_why_a_commented_value_is_empty_from_a_message_or_from_text():
+def test_why_a_commented_value_is_empty_is_the_loaders_why():
     why = msg("fields.quote-as-text", value="#EKS")
     said = Diagnostic(1, 1, "warning", "comment-value", "a", msg("fields.verbatim", text="x"))
     assert diagnostics._why(said) is None  # a message without `why`
     said = Diagnostic(1, 1, "warning", "comment-value", "a", _with_why(why))
     assert diagnostics._why(said) == why
-    text = "linje 7: YAML leser alt fra # som en kommentar."
-    said = Diagnostic(1, 1, "warning", "comment-value", "a", text)
-    found = diagnostics._why(said)
-    assert found is not None and found.text("en") == "YAML leser alt fra # som en kommentar."
+    with pytest.raises(TypeError, match="is a Msg"):  # a finished sentence is refused
+        Diagnostic(1, 1, "warning", "comment-value", "a", "linje 7: YAML leser alt")  # type: ignore[arg-type]
 
 
 def _with_why(why: messages.Msg) -> messages.Msg:
