@@ -83,7 +83,7 @@ def test_a_bad_option_value_is_refused_in_the_language_asked_for(folder):
     assert init.exit_code == 2 and "ntnu.yaml finst allereie; bruk --force" in init.output
     schema = invoke("schema", "--lang", "en", "--form", "ingen")
     assert schema.exit_code == 2
-    assert "ehnreport: unknown form edition ‘ingen’." in schema.output
+    assert "ehnreport: unknown form edition “ingen”." in schema.output
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_an_unknown_language_exits_2_naming_it_and_the_choices(folder, how):
     assert done.stdout == ""
     assert done.stderr == (
         f"ehnreport: ukjent språk «de» ({source}). Velg nb, nn eller en.\n"
-        f"ehnreport: unknown language ‘de’ ({source}). Choose nb, nn or en.\n"
+        f"ehnreport: unknown language “de” ({source}). Choose nb, nn or en.\n"
     )
 
 
@@ -173,7 +173,7 @@ def test_an_unknown_language_is_refused_inside_the_typer_application(folder):
     by_option = invoke("forms", "--lang", "xx")
     assert by_option.exit_code == 2
     assert "ukjent språk «xx» (--lang)" in by_option.output
-    assert "unknown language ‘xx’ (--lang)" in by_option.output
+    assert "unknown language “xx” (--lang)" in by_option.output
     by_env = invoke("forms", env={"EHNREPORT_LANG": "xx"})
     assert by_env.exit_code == 2 and "(EHNREPORT_LANG)" in by_env.output
 
@@ -254,7 +254,7 @@ def test_a_count_of_one_is_singular_where_the_language_has_it():
     [
         ("nb", "… og 10 til (9 feil, 1 advarsler) er ikke vist. Alle står i «ehnreport validate"),
         ("nn", "… og 10 til (9 feil, 1 åtvaring) er ikkje viste. Alle står i «ehnreport validate"),
-        ("en", "… and 10 more (9 errors, 1 warning) are not shown. All of them are in ‘ehnreport"),
+        ("en", "… and 10 more (9 errors, 1 warning) are not shown. All of them are in “ehnreport"),
     ],
 )
 def test_the_terminal_counts_what_it_leaves_out_in_the_chosen_language(tmp_path, lang, rest):

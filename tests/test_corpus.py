@@ -29,7 +29,7 @@ from ehnreport.clidoc import CODES_COMMAND, CODES_END, CODES_START, code_table
 from ehnreport.codes import CODES, EDITION_CODES, REPORT_CODES
 from ehnreport.errors import Diagnostic
 from ehnreport.loader import MAX_BYTES
-from ehnreport.messages import msg
+from ehnreport.messages import LANGUAGES, msg
 
 from .conftest import DATA, ROOT
 
@@ -59,41 +59,53 @@ def quiet_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
+def expected(stem: str, lang: str) -> Path:
+    """The golden file of a case: NAME.expected for nb, LANG/NAME.expected for the others."""
+    return REPORTS / f"{stem}.expected" if lang == "nb" else REPORTS / lang / f"{stem}.expected"
+
+
+def lang_args(lang: str) -> list[str]:
+    return [] if lang == "nb" else ["--lang", lang]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", CASES)
-def test_report_corpus(name, golden, monkeypatch, quiet_env):
+def test_report_corpus(name, lang, golden, monkeypatch, quiet_env):
     monkeypatch.chdir(REPORTS)
-    golden(REPORTS / (name[:-5] + ".expected"), run(["validate", name]))
+    golden(expected(name[:-5], lang), run(["validate", *lang_args(lang), name]))
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", sorted(GENERATED))
-def test_generated_corpus(name, golden, monkeypatch, tmp_path, quiet_env):
+def test_generated_corpus(name, lang, golden, monkeypatch, tmp_path, quiet_env):
     (tmp_path / name).write_bytes(GENERATED[name]())
     monkeypatch.chdir(tmp_path)
-    golden(REPORTS / (name[:-5] + ".expected"), run(["validate", name]))
+    golden(expected(name[:-5], lang), run(["validate", *lang_args(lang), name]))
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", BUILD_CASES)
-def test_build_corpus(name, golden, monkeypatch, tmp_path, quiet_env):
+def test_build_corpus(name, lang, golden, monkeypatch, tmp_path, quiet_env):
     case = tmp_path / name
     shutil.copytree(REPORTS / name, case)
     monkeypatch.chdir(case)
-    args = ["build", "--html", "-o", "out"]
+    args = ["build", *lang_args(lang), "--html", "-o", "out"]
     if (case / "templates").is_dir():
         args += ["--pdf", "--templates", "templates"]
     output = run([*args, "report.yaml"])
     written = sorted(str(p.relative_to(case)) for p in (case / "out").rglob("*"))
-    golden(REPORTS / f"{name}.expected", output + "".join(f"wrote {w}\n" for w in written))
+    golden(expected(name, lang), output + "".join(f"wrote {w}\n" for w in written))
 
 
 def test_corpus_is_large_enough():
     assert len(CASES) >= 30
 
 
-def _shown() -> set[tuple[str, str]]:
+def _shown(lang: str = "nb") -> set[tuple[str, str]]:
     """(severity, code) of every `error[code]` and `warning[code]` in the golden files."""
     return {
         found
-        for path in REPORTS.glob("*.expected")
+        for path in (REPORTS if lang == "nb" else REPORTS / lang).glob("*.expected")
         for found in re.findall(r"\b(error|warning)\[([a-z0-9-]+)\]", path.read_text("utf-8"))
     }
 
@@ -102,10 +114,29 @@ def _shown_codes() -> set[str]:
     return {code for _, code in _shown()}
 
 
-def test_every_report_code_is_shown_in_a_golden_file():
-    shown = _shown_codes()
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_report_code_is_shown_in_a_golden_file(lang):
+    shown = {code for _, code in _shown(lang)}
     missing = sorted(set(REPORT_CODES) - set(shown))
-    assert not missing, f"no golden file under {REPORTS} shows these codes: {missing}"
+    assert not missing, f"no {lang} golden file under {REPORTS} shows these codes: {missing}"
+
+
+@pytest.mark.parametrize("lang", ["nn", "en"])
+def test_the_golden_files_of_each_language_are_their_own(lang):
+    # The same cases, the same codes, paths and lines; only the sentences differ.
+    ours = {p.name for p in (REPORTS / lang).glob("*.expected")}
+    assert ours == {p.name for p in REPORTS.glob("*.expected")}
+    differ = 0
+    for name in sorted(ours):
+        nb = (REPORTS / name).read_text("utf-8").splitlines()
+        other = (REPORTS / lang / name).read_text("utf-8").splitlines()
+        assert len(nb) == len(other), name
+        for a, b in zip(nb, other, strict=True):
+            head = re.match(r"\S+:\d+:\d+: (?:error|warning)\[[a-z-]+\]", a)
+            if head:
+                assert b.startswith(head.group(0)), (name, a, b)
+        differ += nb != other
+    assert differ >= len(ours) * 0.9
 
 
 def test_each_code_is_shown_with_the_severity_it_is_registered_with():

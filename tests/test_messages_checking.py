@@ -105,20 +105,20 @@ def test_a_missing_field_is_named_by_its_label_in_the_language_of_the_message(tm
     d = _one(tmp_path, "  short_name: EKS\n", "", code="missing")
     assert d.text("nb") == "«short_name» (Kortnavn) mangler og må fylles ut."
     assert d.text("nn") == "«short_name» (Kortnamn) manglar og må fyllast ut."
-    assert d.text("en") == "'short_name' (Short name) is missing and must be filled in."
+    assert d.text("en") == "“short_name” (Short name) is missing and must be filled in."
 
 
 def test_the_label_follows_the_message_not_the_report(tmp_path):
     d = _one(tmp_path, "short_name: EKS", "short_name:", code="missing", language="en")
     assert d.text("nb") == "«short_name» (Kortnavn) er tom og må fylles ut."
-    assert d.text("en") == "'short_name' (Short name) is empty and must be filled in."
+    assert d.text("en") == "“short_name” (Short name) is empty and must be filled in."
 
 
 def test_an_unknown_key_suggests_in_the_language_of_the_message(tmp_path):
     d = _one(tmp_path, "employees: 1200", "employes: 1200", code="unknown-key")
     assert d.text("nb") == "ukjent nøkkel «employes». Mente du «employees»?"
     assert d.text("nn") == "ukjend nøkkel «employes». Meinte du «employees»?"
-    assert d.text("en") == "unknown key 'employes'. Did you mean 'employees'?"
+    assert d.text("en") == "unknown key “employes”. Did you mean “employees”?"
 
 
 def test_a_number_hint_in_nynorsk_and_english(tmp_path):
@@ -128,7 +128,7 @@ def test_a_number_hint_in_nynorsk_and_english(tmp_path):
         "Skriv 1200, utan mellomrom eller punktum."
     )
     assert d.text("en") == (
-        "this should be a whole number, but it is a text: '1 200'. "
+        "this should be a whole number, but it is a text: “1 200”. "
         "Write 1200, without spaces or full stops."
     )
 
@@ -140,7 +140,7 @@ def test_a_wrong_status_lists_the_reports_words_in_the_users_language(tmp_path):
     d = _one(tmp_path, "status: Forsinket", "status: Complted", code="not-allowed", language="en")
     allowed = "Completed, In progress, Delayed, Not started, Discontinued"
     assert d.text("en") == (
-        f"'Complted' is not allowed here. Choose one of: {allowed}. Did you mean 'Completed'?"
+        f"“Complted” is not allowed here. Choose one of: {allowed}. Did you mean “Completed”?"
     )
     assert d.text("nb") == (
         f"«Complted» er ikke tillatt her. Velg en av: {allowed}. Mente du «Completed»?"
@@ -153,25 +153,25 @@ def test_a_wrong_status_in_a_nynorsk_report(tmp_path):
     assert d.text("nn") == (
         f"«forseinkka» er ikkje tillate her. Vel ein av: {allowed}. Meinte du «Forseinka»?"
     )
-    assert d.text("en").endswith(f"Choose one of: {allowed}. Did you mean 'Forseinka'?")
+    assert d.text("en").endswith(f"Choose one of: {allowed}. Did you mean “Forseinka”?")
 
 
 def test_a_wrong_yes_no_word_says_the_reports_words_and_suggests(tmp_path):
     d = _one(tmp_path, "qualification: Ja", "qualification: Yess", code="wrong-type", language="en")
     assert d.path == "steps.step2.a2.rows[0].qualification"
-    assert d.text("en") == "write Yes or No (it is 'Yess'). Did you mean 'Yes'?"
+    assert d.text("en") == "write Yes or No (it is “Yess”). Did you mean “Yes”?"
     assert d.text("nn") == "skriv Yes eller No (står «Yess»). Meinte du «Yes»?"
 
 
 def test_a_near_ja_in_a_nynorsk_report_suggests_ja(tmp_path):
     d = _one(tmp_path, "qualification: Ja", "qualification: jaa", code="wrong-type", language="nn")
     assert d.text("nn") == "skriv Ja eller Nei (står «jaa»). Meinte du «Ja»?"
-    assert d.text("en") == "write Ja or Nei (it is 'jaa'). Did you mean 'Ja'?"
+    assert d.text("en") == "write Ja or Nei (it is “jaa”). Did you mean “Ja”?"
 
 
 def test_a_number_for_yes_no_is_refused_with_the_words_and_no_suggestion(tmp_path):
     d = _one(tmp_path, "qualification: Ja", "qualification: 1", code="wrong-type", language="en")
-    assert d.text("en") == "write Yes or No (it is '1')."
+    assert d.text("en") == "write Yes or No (it is “1”)."
 
 
 def test_yes_no_words_are_still_read_case_blind(tmp_path):
@@ -212,14 +212,14 @@ def _with_why(why: messages.Msg) -> messages.Msg:
             "email: innkjop@eksempel.kommune.no",
             "email: innkjop",
             "«innkjop» er ikkje ei gyldig e-postadresse (namn@eksempel.no).",
-            "'innkjop' is not a valid email address (name@example.com).",
+            "“innkjop” is not a valid email address (name@example.com).",
         ),
         (
             "a1: https://www.eksempel.kommune.no/policy",
             "a1: www.eksempel.no",
             "«www.eksempel.no» er ikkje ei gyldig nettadresse. Skriv heile adressa, med https:// "
             "framfor.",
-            "'www.eksempel.no' is not a valid web address. Write the whole address, beginning "
+            "“www.eksempel.no” is not a valid web address. Write the whole address, beginning "
             "with https://.",
         ),
         (
@@ -228,7 +228,7 @@ def _with_why(why: messages.Msg) -> messages.Msg:
             "ukjend skjemautgåve «ehn-public-2042». Meinte du «ehn-public-2024»? Kjende utgåver: "
             "ehn-public-2024. Ei utgåve som ikkje følgjer med ehnreport, legg du til med --forms "
             "MAPPE.",
-            "unknown form edition 'ehn-public-2042'. Did you mean 'ehn-public-2024'? Known "
+            "unknown form edition “ehn-public-2042”. Did you mean “ehn-public-2024”? Known "
             "editions: ehn-public-2024. An edition that does not come with ehnreport is added "
             "with --forms FOLDER.",
         ),
@@ -256,7 +256,7 @@ def test_cross_checks_in_nynorsk_and_english(tmp_path):
     assert d.text("en") == "the reporting year 2024 has not begun yet."
     d = _one(tmp_path, "[Lønn, Arbeidstid]", "[Lønnn, Arbeidstid]", code="unknown-theme")
     assert d.text("nn") == "«Lønnn» er ikkje blant dei kjende temaa. Meinte du «Lønn»?"
-    assert d.text("en") == "'Lønnn' is not one of the known themes. Did you mean 'Lønn'?"
+    assert d.text("en") == "“Lønnn” is not one of the known themes. Did you mean “Lønn”?"
 
 
 def test_a_placeholder_names_the_field_in_the_language_of_the_message(tmp_path):
@@ -265,14 +265,14 @@ def test_a_placeholder_names_the_field_in_the_language_of_the_message(tmp_path):
         "«Virksomhetens navn» er teksten «ehnreport init» skrev her; skriv inn virksomhetens navn."
     )
     assert d.text("en") == (
-        "'Virksomhetens navn' is the text 'ehnreport init' wrote here; "
+        "“Virksomhetens navn” is the text “ehnreport init” wrote here; "
         "fill in the organisation's name."
     )
 
 
 def test_a_local_file_problem_in_english(tmp_path):
     d = _one(tmp_path, "short_name: EKS", "short_name: EKS\n  logo: nowhere.png", code="logo")
-    assert d.text("en") == "could not find the file 'nowhere.png' in the report's folder."
+    assert d.text("en") == "could not find the file “nowhere.png” in the report's folder."
     assert d.text("nn") == "fann ikkje fila «nowhere.png» i mappa til rapporten."
 
 
@@ -281,11 +281,11 @@ def test_cards_and_risks_in_english(tmp_path):
     result = check_file(_report(tmp_path, text.replace("- risk: Transport", "- risk: Transprt")))
     shown = {d.code: d.text("en") for d in result.diagnostics}
     assert shown["risk-without-card"] == (
-        "the risk 'Transport' in 2.A.3 has no card in 3.A.1. Add a card with the same name."
+        "the risk “Transport” in 2.A.3 has no card in 3.A.1. Add a card with the same name."
     )
     assert shown["card-without-risk"] == (
-        "the card 'Transprt' in 3.A.1 has no risk with the same name in 2.A.3. "
-        "Did you mean 'Transport'?"
+        "the card “Transprt” in 3.A.1 has no risk with the same name in 2.A.3. "
+        "Did you mean “Transport”?"
     )
 
 
@@ -295,10 +295,10 @@ def test_unanswered_questions_are_named_in_the_language_of_the_message(tmp_path)
     foreword = shown["foreword.text"]
     assert foreword.text("nb") == "ikke besvart: «Forord fra virksomhetsleder»."
     assert foreword.text("nn") == "ikkje svart på: «Føreord frå verksemdsleiar»."
-    assert foreword.text("en") == "not answered: 'Foreword by the head of the organisation'."
+    assert foreword.text("en") == "not answered: “Foreword by the head of the organisation”."
     coded = shown["steps.step1.d2"]
     assert coded.text("en") == (
-        "1.D.2 is not answered: 'How is work carried out to uphold the Declaration of Principles?'."
+        "1.D.2 is not answered: “How is work carried out to uphold the Declaration of Principles?”."
     )
     assert coded.text("nn") == (
         "1.D.2 er ikkje svart på: «Korleis blir det arbeidd med å vareta prinsipperklæringa?»."
@@ -321,7 +321,7 @@ def test_an_edition_mistake_in_nynorsk_and_english():
     [unknown] = exc.value.diagnostics
     assert unknown.path == "titel"
     assert unknown.text("en").startswith(
-        "unknown key 'titel'. Did you mean 'title'? Keys allowed here: format, "
+        "unknown key “titel”. Did you mean “title”? Keys allowed here: format, "
     )
     assert unknown.text("nn").startswith(
         "ukjend nøkkel «titel». Meinte du «title»? Tillatne nøklar her: format, "
@@ -391,7 +391,7 @@ def test_a_logo_warning_in_english():
     md: Any = SimpleNamespace(loaded=None, file="report.yaml")
     d = render._logo_warning(md, msg("checks.file-not-found", name="logo.png"))
     assert d.text("en") == (
-        "could not find the file 'logo.png' in the report's folder. "
+        "could not find the file “logo.png” in the report's folder. "
         "The cover is made without a logo."
     )
     assert render._logo_warning(md, "«x» er ødelagt.").text("en") == (
@@ -401,7 +401,7 @@ def test_a_logo_warning_in_english():
 
 def test_the_builds_warnings_in_nynorsk_and_english():
     d = build._refused("https://example.com/a.png", "report.yaml")
-    assert d.text("en").startswith("the PDF was to fetch 'https://example.com/a.png', but only ")
+    assert d.text("en").startswith("the PDF was to fetch “https://example.com/a.png”, but only ")
     assert d.text("nn").endswith("Det er utelate frå PDF-en.")
     exc = build._strict_failure([d, d])
     assert isinstance(exc, ReportInvalid) and exc.exit_code == ExitCode.INVALID

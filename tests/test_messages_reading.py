@@ -48,7 +48,7 @@ def test_a_loader_error_in_each_language():
         "Slå dei saman eller fjern den eine."
     )
     assert d.text("en") == (
-        'the key "name" appears twice in the same group, on line 2 and on line 4. '
+        "the key “name” appears twice in the same group, on line 2 and on line 4. "
         "Merge them or remove one of them."
     )
     assert str(LoadError(d)) == d.text()
@@ -66,7 +66,7 @@ def test_a_syntax_hint_is_a_sentence_of_its_own_in_each_language():
         "`|`-blokk med innrykk."
     )
     assert d.text("en") == (
-        'here YAML expects a new item in the list (a line that begins with "- ") indented '
+        "here YAML expects a new item in the list (a line that begins with “- ”) indented "
         "like the items above. Check the indentation. If this is free text, write it as an "
         "indented `|` block."
     )
@@ -95,7 +95,7 @@ def test_the_comment_value_warning_gives_its_reason_as_a_sentence():
     assert isinstance(why, Msg)
     assert why.text("nb") == w.text("nb").partition(": ")[2]
     assert why.text("en") == (
-        'YAML reads everything from # on as a comment, so "#Acme" is lost. '
+        "YAML reads everything from # on as a comment, so “#Acme” is lost. "
         'Put the value in quotation marks: `name: "#Acme"`.'
     )
     assert w.text("nn").startswith("«name» blir tom: YAML les alt frå # som ein kommentar")
@@ -111,7 +111,7 @@ def test_an_indentation_mistake_in_each_language():
         "minst 5 mellomrom, men linja har 4."
     )
     assert d.text("en") == (
-        'the text under `|` must be indented more than the key "a2" on line 3: '
+        "the text under `|` must be indented more than the key “a2” on line 3: "
         "by at least 5 spaces, but the line has 4."
     )
     d = _load_error("member:\n  name: A\n   short_name: B\n")
@@ -143,7 +143,7 @@ def test_a_missing_image_in_each_language(tmp_path: Path):
         "fann ikkje biletfila «kart.png» i mappa til rapporten. Biletet er ikkje teke med."
     )
     assert d.text("en") == (
-        'could not find the image file "kart.png" in the report\'s folder. The image is left out.'
+        "could not find the image file “kart.png” in the report's folder. The image is left out."
     )
 
 
@@ -160,13 +160,13 @@ def test_an_image_too_large_says_its_size_in_each_language(tmp_path: Path):
     assert problem.text("nb") == (
         "bildet «stor.png» er 10,1 MiB; største tillatte størrelse er 10 MiB."
     )
-    assert problem.text("en") == 'the image "stor.png" is 10.1 MiB; the limit is 10 MiB.'
+    assert problem.text("en") == "the image “stor.png” is 10.1 MiB; the limit is 10 MiB."
     assert problem.text("nn") == "biletet «stor.png» er 10,1 MiB; grensa er 10 MiB."
     (tmp_path / "bombe.png").write_bytes(_png(6000, 6000))
     bomb = images.read("bombe.png", tmp_path)
     assert isinstance(bomb, Msg)
     assert bomb.text("en") == (
-        'the image "bombe.png" is 6000 × 6000 pixels; the limit is 25 million pixels '
+        "the image “bombe.png” is 6000 × 6000 pixels; the limit is 25 million pixels "
         "(for example 5000 × 5000). Save the image at a smaller size."
     )
 
@@ -181,7 +181,7 @@ def test_markdown_warnings_in_each_language(tmp_path: Path):
         "mailto-lenkjer blir lenkjer i rapporten. Teksten blir vist utan lenkje."
     )
     assert refused.text("en") == (
-        'the link to "javascript:alert(1)" is not allowed: only http, https and mailto '
+        "the link to “javascript:alert(1)” is not allowed: only http, https and mailto "
         "links become links in the report. The text is shown without a link."
     )
     assert refused_image.code == "image-refused"
@@ -192,7 +192,7 @@ def test_markdown_warnings_in_each_language(tmp_path: Path):
     [alt] = md.diagnostics
     assert alt.code == "image-alt"
     assert alt.text("en") == (
-        'the image "logo.png" has no alternative text, so it is left out. Write a short '
+        "the image “logo.png” has no alternative text, so it is left out. Write a short "
         "description between the brackets: ![description](logo.png)."
     )
     assert alt.text("nn").startswith("biletet «logo.png» manglar alternativ tekst")

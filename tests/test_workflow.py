@@ -295,7 +295,7 @@ def test_quick_validate_speaks_the_language_of_the_environment_like_the_typer_co
         typer_.stderr,
     )
     said = {"en": "file not found", "nn": "fann ikkje fila", "nb": "fant ikke filen"}
-    assert said.get(lang, "unknown language ‘xx’ (EHNREPORT_LANG)") in quick.stderr
+    assert said.get(lang, "unknown language “xx” (EHNREPORT_LANG)") in quick.stderr
 
 
 @pytest.mark.parametrize(
