@@ -50,12 +50,13 @@ def main() -> None:
 def started() -> None:
     """The program's modules are loaded: collect garbage from here on, as usual.
 
-    Loading pydantic, PyYAML and ehnreport's modules allocates some hundred thousand
-    objects that live until the process ends; the cyclic garbage collector would walk
-    them a few dozen times while they are being made, and free nothing (about 5 ms of
-    `validate`'s start-up). So `main` turns the collector off first, and here the
-    objects made so far are set aside for good (`gc.freeze`) before it is turned on
-    again: the reports are then read, checked and built with the collector working.
+    Loading pydantic, PyYAML and ehnreport's modules makes tens of thousands of objects
+    that live until the process ends; the cyclic garbage collector ran about 50 times
+    while they were being made and freed a few hundred objects in all, and that was
+    8 % of the instructions of a `validate` (docs/performance.md). So `main` turns
+    the collector off first, and here the objects made so far are set aside for good
+    (`gc.freeze`) before it is turned on again: the reports are then read, checked
+    and built with the collector working as usual.
     """
     gc.freeze()
     gc.enable()
