@@ -13,6 +13,7 @@ compares the output and exit code.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import types
@@ -25,6 +26,7 @@ _DISABLED = ("__all__", "1", "true")  # the values pydantic reads as "no plugins
 
 def main() -> None:
     """Run the command line; `validate` in its common forms without building Typer."""
+    gc.disable()  # until the program is loaded: see started()
     # Third-party Pydantic plugins are found by scanning every installed package's
     # metadata, which costs a noticeable part of `validate`'s start-up, and a plugin
     # could change how a report is validated. The command line does not use them; a
@@ -40,11 +42,29 @@ def main() -> None:
     if parsed is None:
         from .cli import main as typer_main
 
+        started()
         typer_main()  # reads sys.argv itself, and names the program as it always has
         return
     from .interrupt import run_command
+    from .validate import check_files  # noqa: F401 - loaded before started()
 
+    started()
     run_command(lambda: quick_validate(*parsed))
+
+
+def started() -> None:
+    """The program's modules are loaded: collect garbage from here on, as usual.
+
+    Loading pydantic, PyYAML and ehnreport's modules makes tens of thousands of objects
+    that live until the process ends; the cyclic garbage collector ran about 50 times
+    while they were being made and freed a few hundred objects in all, and that was
+    8 % of the instructions of a `validate` (docs/performance.md). So `main` turns
+    the collector off first, and here the objects made so far are set aside for good
+    (`gc.freeze`) before it is turned on again: the reports are then read, checked
+    and built with the collector working as usual.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 def skip_plugin_scan() -> bool:
