@@ -594,7 +594,7 @@ def build(
     )
     if watch:
         if len(reports) != 1:
-            typer.echo(msg("cli.build.watch-one").text(), err=True)
+            typer.echo(msg("cli.build.watch-single").text(), err=True)
             raise typer.Exit(int(ExitCode.USAGE))
         _watch(reports[0], fmt, options)
         return

@@ -75,3 +75,25 @@ def test_every_diagnostic_code_is_described_in_every_language():
     for entry in CODES.values():
         # nn may well say it as nb does; English never does.
         assert entry.describe("en") != entry.describe("nb"), entry.name
+
+
+def test_a_count_of_one_takes_the_singular_form_where_there_is_one():
+    many = msg("tools.diff.changes", old="a.yaml", new="b.yaml", count=2)
+    one = msg("tools.diff.changes", old="a.yaml", new="b.yaml", count=1)
+    assert render(many, "en") == "Changes from a.yaml to b.yaml: 2 questions or fields."
+    assert render(one, "en") == "Changes from a.yaml to b.yaml: 1 question or field."
+    # Without a -one form the sentence is the same for every count.
+    assert render(msg("cli.count.errors", count=1), "nb") == "1 feil"
+
+
+def test_every_singular_form_has_its_sentence_with_the_same_placeholders():
+    data = messages.catalog()
+    for key in data:
+        if key.endswith("-one"):
+            base = key.removesuffix("-one")
+            assert base in data, key
+            for lang in messages.LANGUAGES:
+                assert sources.placeholders(data[key][lang]) == sources.placeholders(
+                    data[base][lang]
+                ), (key, lang)
+                assert "count" in sources.placeholders(data[key][lang]), key

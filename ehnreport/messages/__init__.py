@@ -5,6 +5,8 @@ printed, in the language the user chose with `--lang` or `EHNREPORT_LANG` (defau
 nb). So a diagnostic keeps its code, path and parameters whatever the language, and
 the machine formats and fingerprints never move with it.
 
+A key ending in `-one` is the same sentence for `count=1`, chosen by itself when the
+message has that parameter (a language without a singular form repeats the text).
 Each file here is one area (`loader.yaml` holds the keys `loader.*`); each key has a
 text in every language of LANGUAGES, side by side, with the same `{names}` in each.
 The program reads `catalog.json`, a prepared copy of all of them that
@@ -146,7 +148,11 @@ def render(m: Msg | str, lang: str | None = None) -> str:
     if isinstance(m, str):
         return m
     lang = lang or _chosen.language
-    texts = catalog()[m.key]
+    found = catalog()
+    texts = found[m.key]
+    # A sentence with a count of one may have its own form: "1 warning", not "1 warnings".
+    if m.params and dict(m.params).get("count") == 1:
+        texts = found.get(f"{m.key}-one", texts)
     template = texts.get(lang) or texts[DEFAULT]
     text = template.format_map({name: _value(v, lang) for name, v in m.params})
     if m.more:
