@@ -73,7 +73,9 @@ def test_every_key_these_modules_use_is_in_the_catalog() -> None:
 
 def test_every_key_of_these_areas_is_used() -> None:
     own = {k for k in messages.catalog() if k.split(".")[0] in AREAS}
-    assert own - set(_literal_keys()) - COMPOSED == set()
+    used = set(_literal_keys())
+    # A "-one" key is its base's sentence for a count of one, chosen when the base is.
+    assert {k for k in own - used - COMPOSED if k.removesuffix("-one") not in used} == set()
     assert COMPOSED <= own
 
 
@@ -294,14 +296,14 @@ def test_unanswered_questions_are_named_in_the_language_of_the_message(tmp_path)
     shown = {d.path: d for d in result.diagnostics if d.code == "unanswered"}
     foreword = shown["foreword.text"]
     assert foreword.text("nb") == "ikke besvart: «Forord fra virksomhetsleder»."
-    assert foreword.text("nn") == "ikkje svart på: «Føreord frå verksemdsleiar»."
+    assert foreword.text("nn") == "ikkje svara på: «Føreord frå verksemdsleiar»."
     assert foreword.text("en") == "not answered: “Foreword by the head of the organisation”."
     coded = shown["steps.step1.d2"]
     assert coded.text("en") == (
         "1.D.2 is not answered: “How is work carried out to uphold the Declaration of Principles?”."
     )
     assert coded.text("nn") == (
-        "1.D.2 er ikkje svart på: «Korleis blir det arbeidd med å vareta prinsipperklæringa?»."
+        "1.D.2 er ikkje svara på: «Korleis blir det arbeidd med å vareta prinsipperklæringa?»."
     )
 
 
@@ -401,7 +403,7 @@ def test_a_logo_warning_in_english():
 
 def test_the_builds_warnings_in_nynorsk_and_english():
     d = build._refused("https://example.com/a.png", "report.yaml")
-    assert d.text("en").startswith("the PDF was to fetch “https://example.com/a.png”, but only ")
+    assert d.text("en").startswith("the PDF tried to fetch “https://example.com/a.png”, but only ")
     assert d.text("nn").endswith("Det er utelate frå PDF-en.")
     exc = build._strict_failure([d, d])
     assert isinstance(exc, ReportInvalid) and exc.exit_code == ExitCode.INVALID

@@ -177,7 +177,7 @@ def test_markdown_warnings_in_each_language(tmp_path: Path):
     refused, refused_image = md.diagnostics
     assert refused.code == "link-refused"
     assert refused.text("nn") == (
-        "lenkja til «javascript:alert(1)» er ikkje lov: berre http-, https- og "
+        "lenkja til «javascript:alert(1)» er ikkje tillaten: berre http-, https- og "
         "mailto-lenkjer blir lenkjer i rapporten. Teksten blir vist utan lenkje."
     )
     assert refused.text("en") == (

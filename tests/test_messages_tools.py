@@ -111,7 +111,7 @@ def test_a_bad_save_is_logged_and_shown_in_the_chosen_language(tmp_path, lang):
     assert "Forhåndsvisning" not in body and "Siste lagring" not in body
     messages.choose("nn")
     nn = preview._bar(1, ["x"], True, "", "r.yaml", "r.pdf")
-    assert "Den siste lagringa kan ikkje visast." in nn and "Opna PDF-en" in nn
+    assert "Den siste lagringa kan ikkje visast." in nn and "Opne PDF-en" in nn
 
 
 def test_the_script_holds_no_words_of_its_own():
@@ -260,7 +260,7 @@ def test_a_text_that_is_no_report_and_a_damaged_pdf(tmp_path):
         import_report(text, year=2024)
     en, nn = _both(caught.value.msg)
     assert en == f"{text}: found none of the form's labels in the text; is this a report to EHN?"
-    assert nn.startswith(f"{text}: fann ingen av ledetekstane i skjemaet i teksten;")
+    assert nn.startswith(f"{text}: fann ingen av ledetekstane frå skjemaet i teksten;")
     with pytest.raises(InputFileError) as damaged:
         pdf_doc(b"%PDF-1.7\nnot really\n", "x.pdf")
     assert _both(damaged.value.msg) == (
