@@ -241,9 +241,9 @@ def test_a_count_of_one_is_singular_where_the_language_has_it():
     assert ReportInvalid([one]).msg.text("en") == "1 error in the report"
     assert ReportInvalid([one, one]).msg.text("en") == "2 errors in the report"
     assert ReportInvalid([one]).msg.text("nb") == "1 feil i rapporten"
-    # Bokmål keeps the words it has always printed, "1 advarsler" among them.
+    # Each language has its singular: "1 advarsel", "1 åtvaring", "1 warning".
     assert [counted("warnings", 1).text(lang) for lang in ("nb", "nn", "en")] == [
-        "1 advarsler",
+        "1 advarsel",
         "1 åtvaring",
         "1 warning",
     ]
@@ -252,7 +252,7 @@ def test_a_count_of_one_is_singular_where_the_language_has_it():
 @pytest.mark.parametrize(
     ("lang", "rest"),
     [
-        ("nb", "… og 10 til (9 feil, 1 advarsler) er ikke vist. Alle står i «ehnreport validate"),
+        ("nb", "… og 10 til (9 feil, 1 advarsel) er ikke vist. Alle står i «ehnreport validate"),
         ("nn", "… og 10 til (9 feil, 1 åtvaring) er ikkje viste. Alle står i «ehnreport validate"),
         ("en", "… and 10 more (9 errors, 1 warning) are not shown. All of them are in “ehnreport"),
     ],
