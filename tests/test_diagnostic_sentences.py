@@ -32,6 +32,10 @@ def employees(value: str) -> tuple[str, str]:
     return ("employees: 1200", f"employees: {value}")
 
 
+def report_date(value: str) -> tuple[str, str]:
+    return ("  form: ehn-public-2024\n", f"  form: ehn-public-2024\n  date: {value}\n")
+
+
 @pytest.mark.parametrize(
     ("change", "sentence"),
     [
@@ -72,6 +76,10 @@ def employees(value: str) -> tuple[str, str]:
         (("steps:\n", f"{RISKS} tekst\n"), f"{LIST}, men det står en tekst."),
         (("steps:\n", f"{RISKS} {{a: b}}\n"), f"{LIST}, men det står en gruppe med nøkler."),
         (("short_name: EKS", 'short_name: ""'), "kan ikke være tom."),
+        (report_date("i går"), "«i går» er ikke en dato på formen ÅÅÅÅ-MM-DD."),
+        (report_date("[1]"), "«[1]» er ikke en dato på formen ÅÅÅÅ-MM-DD."),
+        # A date with a time of day: no sentence of its own, the value is shown.
+        (report_date("2024-05-01T10:00:00"), "ugyldig verdi «2024-05-01T10:00:00»."),
         (
             ("email: innkjop@eksempel.kommune.no", "email: ikke-en-adresse"),
             "«ikke-en-adresse» er ikke en gyldig e-postadresse (navn@eksempel.no).",
@@ -154,3 +162,11 @@ def test_an_unknown_key_in_a_table_row_knows_the_rows_keys(
 def test_an_unknown_key_of_101_characters_is_cut(tmp_path: Path) -> None:
     [d] = errors(tmp_path, "  short_name: EKS\n", f"  short_name: EKS\n  {'k' * 101}: x\n")
     assert d.text("nb").startswith(f"ukjent nøkkel «{'k' * 99}…».")
+
+
+def test_an_unknown_key_after_an_empty_quoted_text_gets_no_block_hint(tmp_path: Path) -> None:
+    old = "    a2: |\n      Vedtatt av kommunestyret i 2023.\n"
+    [d] = errors(tmp_path, old, '    a2: ""\n    Vedtatt: i 2023.\n')
+    assert d.text("nb") == (
+        "ukjent nøkkel «Vedtatt». Tillatte nøkler her: a1, a2, b1, b2, c1, d1, d2, e1."
+    )
