@@ -170,3 +170,12 @@ def test_an_unknown_key_after_an_empty_quoted_text_gets_no_block_hint(tmp_path: 
     assert d.text("nb") == (
         "ukjent nøkkel «Vedtatt». Tillatte nøkler her: a1, a2, b1, b2, c1, d1, d2, e1."
     )
+
+
+def test_an_unknown_key_on_the_line_of_an_empty_text_gets_no_block_hint(tmp_path: Path) -> None:
+    old = "  step1:\n    a1: https://www.eksempel.kommune.no/policy\n    a2: |\n"
+    old += "      Vedtatt av kommunestyret i 2023.\n"
+    [d] = errors(tmp_path, old, '  step1: {a2: "", zz: 1}\n')
+    assert (
+        d.text("nb") == "ukjent nøkkel «zz». Tillatte nøkler her: a1, a2, b1, b2, c1, d1, d2, e1."
+    )
