@@ -38,6 +38,12 @@ def mutmut(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def module_of(name: str) -> str:
+    """The module of a mutant: ehnreport.checks.x_f__mutmut_1 (a function) and
+    ehnreport.checks.xǁ_Checksǁadd__mutmut_1 (a method) are both of checks."""
+    return name.removeprefix("ehnreport.").split(".x", 1)[0]
+
+
 def statuses() -> dict[str, dict[str, str]]:
     """Module → {mutant name: status} from mutmut's record of every run so far."""
     out = mutmut("results", "--all", "true")
@@ -46,10 +52,8 @@ def statuses() -> dict[str, dict[str, str]]:
     by_module: dict[str, dict[str, str]] = {}
     for line in out.stdout.splitlines():
         name, sep, status = line.strip().rpartition(": ")
-        if not sep or ".x_" not in name:
-            continue
-        module = name.split(".x_", 1)[0].removeprefix("ehnreport.")
-        by_module.setdefault(module, {})[name] = status
+        if sep:
+            by_module.setdefault(module_of(name), {})[name] = status
     return by_module
 
 
@@ -75,7 +79,7 @@ def report(modules: list[str], seconds: float | None) -> None:
     if survivors:
         print("\nNot killed (see each with: mutmut show NAME):")
         for name in survivors:
-            print(f"  {name}: {found[name.split('.x_', 1)[0].removeprefix('ehnreport.')][name]}")
+            print(f"  {name}: {found[module_of(name)][name]}")
 
 
 def main() -> None:
@@ -98,7 +102,8 @@ def main() -> None:
         if args.fresh:
             shutil.rmtree(ROOT / "mutants", ignore_errors=True)
         start = time.monotonic()
-        patterns = [f"ehnreport.{m}.x_*" for m in args.modules]
+        # x_* are the functions' mutants, xǁ* the methods' (ehnreport.checks.xǁ_Checksǁadd).
+        patterns = [f"ehnreport.{m}.x*" for m in args.modules]
         # mutmut exits non-zero when mutants survive; the table says how many.
         mutmut("run", "--max-children", str(args.jobs), *patterns)
         seconds = time.monotonic() - start

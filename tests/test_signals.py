@@ -139,7 +139,10 @@ class Command:
             [sys.executable, "-m", "ehnreport", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            cwd=tmp,
+            # Every path the command is given is absolute, so it runs in the project
+            # folder as the other commands here do: under mutation testing the mutated
+            # package reads mutmut's settings from the working folder (docs/mutation.md).
+            cwd=ROOT,
             env=env,
             start_new_session=True,
         )
