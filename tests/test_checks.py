@@ -129,7 +129,9 @@ def test_a_file_colon_name_is_refused_as_an_address(tmp_path: Path) -> None:
 def test_a_nul_in_a_file_name_is_said_as_such(tmp_path: Path) -> None:
     # A report cannot carry a NUL this far (the loader refuses control characters);
     # a library caller can, and hears why, never «kan ikke leses».
-    assert local_file_problem("logo\x00.png", tmp_path) == (
+    problem = local_file_problem("logo\x00.png", tmp_path)
+    assert problem is not None
+    assert problem.text("nb") == (
         "filnavnet inneholder en NUL-byte (\\0) og kan ikke være et filnavn."
     )
 
