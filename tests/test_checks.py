@@ -91,7 +91,7 @@ def test_the_current_year_is_not_in_the_future(tmp_path: Path) -> None:
     assert _warnings(now, "future-year") == []
     later = _report(tmp_path, _with("year: 2024", f"year: {year + 1}"), "later.yaml")
     assert [d.text("nb") for d in _warnings(later, "future-year")] == [
-        f"rapporteringsåret {year + 1} er ikke begynt ennå."
+        f"rapporteringsåret {year + 1} har ikke begynt ennå."
     ]
 
 
