@@ -296,3 +296,21 @@ def test_str_of_an_error_is_its_sentence_in_the_chosen_language(lang):
     assert str(err) == "1800 er ikke et mulig rapporteringsår. Skriv det som 2024."
     messages.choose("en")
     assert str(err) == "1800 is not a possible reporting year. Write it as 2024."
+
+
+def test_a_text_over_the_cap_names_the_cap_as_each_language_writes_numbers(tmp_path):
+    from ehnreport.errors import InputFileError
+    from ehnreport.importer import MAX_TEXT, read_doc
+
+    # Characters, not bytes: «ø» is two bytes, so the file stays under the byte cap.
+    source = tmp_path / "rapport.txt"
+    source.write_text("ø" * (MAX_TEXT + 1), encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        read_doc(source)
+    said = info.value.msg
+    assert said.text("nb").endswith(": teksten er lengre enn 2 097 152 tegn.")
+    assert said.text("nn").endswith(": teksten er lengre enn 2 097 152 teikn.")
+    assert said.text("en").endswith(": the text is longer than 2,097,152 characters.")
+    # One character fewer is read.
+    source.write_text("ø" * MAX_TEXT, encoding="utf-8")
+    read_doc(source)

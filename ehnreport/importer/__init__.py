@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import InputFileError
 from ..forms import Edition
-from ..messages import Msg, msg
+from ..messages import Msg, Texts, msg
 from ..validate import open_report, printable
 from . import formview
 from .portal import Doc, Imported, NotAReport, read, year_of
@@ -51,7 +51,9 @@ def read_doc(source: Path) -> Doc:
     except UnicodeDecodeError:
         raise InputFileError(msg("importer.not-pdf-or-text", file=name)) from None
     if len(text) > MAX_TEXT:
-        raise InputFileError(msg("importer.text-too-long", file=name, mib=MAX_TEXT // 2**20))
+        grouped = f"{MAX_TEXT:,}"  # 2,097,152: grouped as each language writes numbers
+        limit = Texts(grouped.replace(",", " "), grouped.replace(",", " "), grouped)
+        raise InputFileError(msg("importer.text-too-long", file=name, limit=limit))
     return Doc.from_text(text)
 
 
