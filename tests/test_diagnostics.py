@@ -138,3 +138,16 @@ def test_the_models_have_only_the_shapes_diagnostics_walks(edition_id: str) -> N
                 inner = typing.get_args(tp)[0]
                 assert typing.get_origin(inner) is not list, tp
                 assert not (isinstance(inner, type) and issubclass(inner, BaseModel)), tp
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("nn", "«name» (Namnet på verksemda) er tom og må fyllast ut."),
+        ("en", "“name” (The organisation's name) is empty and must be filled in."),
+    ],
+)
+def test_an_empty_field_is_named_by_its_label_in_the_chosen_language(tmp_path, lang, sentence):
+    # The model's own titles are nb; the label in nn or en comes from the edition's texts.
+    found = errors(tmp_path, "  name: Eksempel kommune\n", "  name:\n")
+    assert [d.text(lang) for d in found if d.path == "member.name"] == [sentence]
