@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import types
+import typing
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from ehnreport import diagnostics
 from ehnreport.diagnostics import SUGGEST_MAX_CHOICES, SUGGEST_MAX_WORD, SUGGESTIONS, did_you_mean
+from ehnreport.forms import known_editions, load_edition
+from ehnreport.model.factory import report_model
 from ehnreport.validate import check_file
 
 from .conftest import DATA
@@ -104,3 +109,45 @@ def test_an_unknown_key_after_an_empty_block_is_named_as_its_text(tmp_path, bloc
     sign = block.split(": ", 1)[1][0]
     hint = f"Er linjen teksten under «a2: {sign}» på linje 14, må den ha mer innrykk enn «a2»."
     assert d.text().endswith(hint) == hinted
+
+
+def _types_within(tp: object, seen: set[type]) -> typing.Iterator[object]:
+    """Every type a field annotation of the report model holds, models walked once."""
+    yield tp
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated or origin in (typing.Union, types.UnionType, list):
+        for arg in typing.get_args(tp)[:1] if origin is typing.Annotated else typing.get_args(tp):
+            yield from _types_within(arg, seen)
+    elif isinstance(tp, type) and issubclass(tp, BaseModel) and tp not in seen:
+        seen.add(tp)
+        for field in tp.model_fields.values():
+            yield from _types_within(field.annotation, seen)
+
+
+@pytest.mark.parametrize("edition_id", known_editions())
+def test_the_models_have_only_the_shapes_diagnostics_walks(edition_id: str) -> None:
+    # diagnostics._unwrap reads a union as `X | None` and passes `Annotated` by: true only
+    # while unions have one other member and `Annotated` wraps no list and no model.
+    edition = load_edition(edition_id)
+    for language in edition.languages:
+        for tp in _types_within(report_model(edition, language), set()):
+            origin = typing.get_origin(tp)
+            if origin in (typing.Union, types.UnionType):
+                assert len([a for a in typing.get_args(tp) if a is not type(None)]) == 1, tp
+            if origin is typing.Annotated:
+                inner = typing.get_args(tp)[0]
+                assert typing.get_origin(inner) is not list, tp
+                assert not (isinstance(inner, type) and issubclass(inner, BaseModel)), tp
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("nn", "«name» (Namnet på verksemda) er tom og må fyllast ut."),
+        ("en", "“name” (The organisation's name) is empty and must be filled in."),
+    ],
+)
+def test_an_empty_field_is_named_by_its_label_in_the_chosen_language(tmp_path, lang, sentence):
+    # The model's own titles are nb; the label in nn or en comes from the edition's texts.
+    found = errors(tmp_path, "  name: Eksempel kommune\n", "  name:\n")
+    assert [d.text(lang) for d in found if d.path == "member.name"] == [sentence]
