@@ -376,3 +376,26 @@ def test_a_bundled_id_in_a_forms_folder_says_form_id(tmp_path: Path) -> None:
         f"{form_file}:1:1: error[form-id] id: «{forms.DEFAULT}» er en innebygd utgave; "
         "gi utgaven i mappen et nytt navn.\n"
     ) in result.output
+
+
+@pytest.mark.parametrize("bound", ["min_length: 1", "max_length: 40"])
+def test_a_length_bound_on_a_number_is_an_edition_mistake_not_a_crash(
+    tmp_path: Path, bound: str
+) -> None:
+    # A length bound on a count made the model refuse every number with a TypeError.
+    folder = _copy_2099(tmp_path)
+    form_file = folder / "ehn-public-2099" / "form.yaml"
+    text = form_file.read_text(encoding="utf-8")
+    at = "        key: employees\n        kind: count\n"
+    assert at in text
+    form_file.write_text(text.replace(at, at + f"        {bound}\n", 1), encoding="utf-8")
+    line = text[: text.index(at) + len(at)].count("\n") + 1  # the line added
+    result = invoke("validate", "--forms", str(folder), "x.yaml")
+    assert result.exit_code == 1, result.output
+    where = f"parts_before[3].questions[2].{bound.split(':')[0]}"
+    assert (
+        f"{form_file}:{line}:21: error[form-spec] {where}: "
+        "min_length og max_length gjelder bare tekst; et spørsmål av typen count kan ikke "
+        "ha dem. Typer med tekst: email, file, line, text, url."
+    ) in result.output
+    assert "Traceback" not in result.output

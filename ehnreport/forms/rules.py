@@ -22,6 +22,9 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 _TEMPLATE = re.compile(r"[a-z0-9_]+\.html\.j2\Z")
 
 
+# The kinds whose value is a text, so that min_length and max_length can bound it.
+_LENGTH_KINDS = frozenset({"text", "line", "url", "email", "file"})
+
 _MODEL = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
 # Names a model field cannot have: pydantic's own attributes.
 _RESERVED = frozenset(dir(BaseModel))
@@ -190,6 +193,11 @@ class _Rules:
                 self.r.fail((*path, "code"), msg("forms.code-used", code=q.code))
             codes[q.code] = path
         self.template(q.note, (*path, "note"), "step2_priority.html.j2")
+        if q.kind not in _LENGTH_KINDS:  # a length bound on a number or a date means nothing
+            for name in ("min_length", "max_length"):
+                if getattr(q, name) is not None:
+                    kinds = join(sorted(_LENGTH_KINDS))
+                    self.r.fail((*path, name), msg("forms.length-kind", kind=q.kind, kinds=kinds))
         needs_table = q.kind in ("table", "cards", "goals")
         if needs_table and q.table is None:
             self.r.fail(path, msg("forms.needs-table", kind=q.kind))

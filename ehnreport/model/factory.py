@@ -170,6 +170,17 @@ def _yes_no_type(edition: Edition, language: str) -> Any:
     ]
 
 
+def _no_number(v: object) -> object:
+    """A date is written as a date: pydantic would read a number as seconds since 1970,
+    so `date: 0` became 1 January 1970, a date the member never wrote."""
+    if isinstance(v, (int, float)):  # bool too
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return v
+
+
+_Date = Annotated[dt.date, BeforeValidator(_no_number)]
+
+
 def _empty_list() -> list[Any]:
     """A new empty list, as the default of a list field."""
     return []
@@ -253,7 +264,7 @@ class _Build:
         return self.scalar(Colour, q)
 
     def date(self, q: Question) -> tuple[Any, dict[str, Any]]:
-        return self.scalar(dt.date, q)
+        return self.scalar(_Date, q)
 
     def file(self, q: Question) -> tuple[Any, dict[str, Any]]:
         return self.scalar(str, q)
