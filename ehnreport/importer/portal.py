@@ -671,6 +671,29 @@ def _tagged_rows(region: Region, headers: tuple[str, ...]) -> list[list[str]]:
     return rows
 
 
+def _put_cell(
+    out: Imported, dotted: str, row: int, item: dict[str, Any], key: str, kind: str, cell: str
+) -> None:
+    """One table cell into `item`: a count as a number, Ja/Nei as a truth value, else text;
+    a count or Ja/Nei that cannot be read is a place to check, never a guess."""
+    if kind == "count":
+        number = _number(cell)
+        if number is None:
+            out.check(dotted, msg("importer.row-count-unreadable", row=row), cell)
+        else:
+            item[key] = number
+    elif kind == "yesno":
+        word = _yes_no(cell)
+        if word is None:
+            yes, no = out.yes_no()
+            said = msg("importer.row-not-yes-no", row=row, cell=cell, yes=yes, no=no)
+            out.check(dotted, said, cell)
+        else:
+            item[key] = word
+    else:
+        item[key] = cell
+
+
 def _tagged_requirements(region: Region, out: Imported, dotted: str) -> None:
     t = out.table(dotted)
     columns = {c.key: c for c in t.columns}
@@ -683,22 +706,7 @@ def _tagged_requirements(region: Region, out: Imported, dotted: str) -> None:
             cell = " ".join(cell.split())
             if not cell:
                 continue
-            if columns[key].type not in ("count", "yesno"):
-                item[key] = cell
-            elif columns[key].type == "count":
-                number = _number(cell)
-                if number is None:
-                    out.check(dotted, msg("importer.row-count-unreadable", row=i), cell)
-                else:
-                    item[key] = number
-            else:
-                word = _yes_no(cell)
-                if word is None:
-                    yes, no = out.yes_no()
-                    said = msg("importer.row-not-yes-no", row=i, cell=cell, yes=yes, no=no)
-                    out.check(dotted, said, cell)
-                else:
-                    item[key] = word
+            _put_cell(out, dotted, i, item, key, columns[key].type, cell)
         if item.get(keys[0]):
             rows.append(item)
     _put_table(out, dotted, t, rows, region.prose())
@@ -860,22 +868,7 @@ def _requirements(region: Region, out: Imported, dotted: str) -> None:
             cell = one_line(_drop_number_tail(lines, key == keys[0]))
             if not cell:
                 continue
-            if types[key] == "count":
-                number = _number(cell)
-                if number is None:
-                    out.check(dotted, msg("importer.row-count-unreadable", row=i), cell)
-                else:
-                    item[key] = number
-            elif types[key] != "yesno":
-                item[key] = cell
-            else:
-                word = _yes_no(cell)
-                if word is None:
-                    yes, no = out.yes_no()
-                    said = msg("importer.row-not-yes-no", row=i, cell=cell, yes=yes, no=no)
-                    out.check(dotted, said, cell)
-                else:
-                    item[key] = word
+            _put_cell(out, dotted, i, item, key, types[key], cell)
         if keys[0] not in item:
             if item:
                 label = Texts.of(t.columns[0].label)
