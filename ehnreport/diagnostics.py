@@ -61,8 +61,7 @@ def _unwrap(tp: Any) -> Any:
     return tp
 
 
-@functools.lru_cache(maxsize=1024)  # a report with many errors asks for the same few
-def model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+def _model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     """The model class that holds the value at `loc`, walking field annotations."""
     tp: Any = root
     for part in loc:
@@ -78,6 +77,11 @@ def model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseMode
         return None
     tp = _unwrap(tp)
     return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+# A report with many errors asks for the same few. Cached by a call, not a decorator, so
+# that mutation testing (docs/mutation.md) reaches the function.
+model_at = functools.lru_cache(maxsize=1024)(_model_at)
 
 
 def _kind(value: Any) -> Msg:

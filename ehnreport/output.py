@@ -34,8 +34,7 @@ def write_atomic(target: Path, data: bytes) -> None:
         fh.write(data)
 
 
-@contextmanager
-def atomic_file(target: Path) -> Iterator[IO[bytes]]:
+def _atomic_file(target: Path) -> Iterator[IO[bytes]]:
     """A file to write `target` through: it replaces `target` only when the block ends well.
 
     For output written piece by piece (an export of many reports), so that it need not
@@ -82,6 +81,11 @@ def atomic_file(target: Path) -> Iterator[IO[bytes]]:
         raise
     finally:
         _in_progress.discard(tmp)
+
+
+# Made a context manager by a call, not a decorator: mutation testing (docs/mutation.md)
+# changes only undecorated functions, and this one guards every output file.
+atomic_file = contextmanager(_atomic_file)
 
 
 def _unlink(tmp: str) -> None:

@@ -189,3 +189,21 @@ def test_the_action_builds_outside_the_checkout():
     assert '--output "$RUNNER_TEMP/' in build["run"] and "--output build" not in build["run"]
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"].startswith("${{ runner.temp }}/")
+
+
+def test_the_mutation_run_knows_every_module_pyproject_names():
+    """scripts/mutation.py's modules and [tool.mutmut] only_mutate are one list, and each
+    names a file that exists: a module added to one and not the other is never scored."""
+    import importlib.util
+    import tomllib
+
+    spec = importlib.util.spec_from_file_location("mutation", ROOT / "scripts" / "mutation.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = config["tool"]["mutmut"]["only_mutate"]
+    assert sorted(script.path_of(m) for m in script.ALL) == sorted(listed)
+    assert all((ROOT / path).is_file() for path in listed)
+    assert script.module_of("ehnreport.forms.__init__.x_read__mutmut_3") == "forms"
+    assert script.module_of("ehnreport.importer.portal.xǁRowsǁadd__mutmut_1") == "importer.portal"
