@@ -56,32 +56,6 @@ def _markdown_it() -> MarkdownIt:
     return md
 
 
-def sniff_image(data: bytes) -> str | None:
-    """The mime type of an image from its first bytes, or None if not one we embed."""
-    return images.sniff(data)
-
-
-def local_image(
-    name: str, folder: Path, budget: images.Budget | None = None
-) -> tuple[str | None, Msg | None]:
-    """Embed the image file `name` from the report's `folder` as a data: URI.
-
-    Returns (data URI, None), or (None, the reason) when the image is
-    refused: a URL, an absolute path, a path with «..», a symbolic link that leads
-    out of the folder, a missing or unreadable file, a file too large, not an image,
-    an image that costs too much to print, or one past the report's `budget`.
-    """
-    image = images.read(name, folder)
-    if isinstance(image, Msg):
-        return None, image
-    if budget is not None:
-        problem = budget.charge(image, name)
-        if problem:
-            return None, problem
-    data = base64.b64encode(image.data).decode("ascii")
-    return f"data:{image.info.mime};base64,{data}", None
-
-
 @dataclass
 class _Place:
     """Where one answer sits in the YAML file, to point diagnostics at its lines."""
@@ -126,9 +100,12 @@ class MarkdownRenderer:
         return Markup(html)
 
     def image(self, name: str) -> tuple[str | None, Msg | None]:
-        """An image of this report's folder as a data: URI (see `local_image`).
+        """An image file `name` of this report's folder as a data: URI, or (None, the reason).
 
-        Each file is read once; each time it is shown counts against the report's budget.
+        Refused: a URL, an absolute path, a path with «..», a symbolic link that leads
+        out of the folder, a missing or unreadable file, a file too large, not an image,
+        an image that costs too much to print, or one past the report's budget. Each
+        file is read once; each time it is shown counts against the budget.
         """
         if name not in self._images:
             self._images[name] = images.read(name, self.folder)

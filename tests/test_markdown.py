@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from ehnreport import images
 from ehnreport.content import image_names
 from ehnreport.loader import load_text
-from ehnreport.markdown import MarkdownRenderer, local_image, sniff_image
+from ehnreport.markdown import MarkdownRenderer
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -174,13 +174,13 @@ def test_refused_link_keeps_its_text_and_nested_markup(tmp_path: Path) -> None:
     ],
 )
 def test_sniff_image(data: bytes, mime: str) -> None:
-    assert sniff_image(data) == mime
+    assert images.sniff(data) == mime
 
 
 def test_sniff_refuses_other_files() -> None:
-    assert sniff_image(b"%PDF-1.7") is None
-    assert sniff_image(b"<html><body>") is None
-    assert sniff_image(b"") is None
+    assert images.sniff(b"%PDF-1.7") is None
+    assert images.sniff(b"<html><body>") is None
+    assert images.sniff(b"") is None
 
 
 def test_image_in_the_folder_is_embedded_by_its_content(tmp_path: Path) -> None:
@@ -256,12 +256,12 @@ def test_symlink_inside_the_folder_is_allowed(tmp_path: Path) -> None:
 def test_too_large_image_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 10)
     (tmp_path / "stor.png").write_bytes(PNG)
-    data_uri, problem = local_image("stor.png", tmp_path)
+    data_uri, problem = MarkdownRenderer(tmp_path).image("stor.png")
     assert data_uri is None and problem is not None and "største tillatte" in problem.text()
 
 
 def test_folder_itself_is_not_an_image(tmp_path: Path) -> None:
-    data_uri, problem = local_image(".", tmp_path)
+    data_uri, problem = MarkdownRenderer(tmp_path).image(".")
     assert data_uri is None and problem is not None
 
 
