@@ -80,20 +80,22 @@ def main() -> None:
         text=True,
         check=True,
     ).stdout
+    prefix = f"ehnreport.{module}."
     names = [
-        line.strip().rpartition(": ")[0]
-        for line in listed.splitlines()
-        if line.strip().startswith(f"ehnreport.{module}.x")
+        name
+        for name in (line.strip().rpartition(": ")[0] for line in listed.splitlines())
+        if name.startswith(prefix) and name[len(prefix)] == "x"  # not a submodule's
     ]
     if screen("", files, timeout=600) == "killed":  # no mutant switched on
         sys.exit("the corpus or the tests fail without any mutant: fix that first")
-    results = {name: screen(name, files, timeout=120) for name in names}
-    killed = sum(r == "killed" for r in results.values())
+    killed = 0
+    for name in names:
+        if screen(name, files, timeout=120) == "killed":
+            killed += 1
+        else:  # printed as found, so that an interrupted screen still says something
+            print(f"  not killed: {name}", flush=True)
     print(f"{module}.py: {len(names)} mutants, {killed} killed by the screen, ", end="")
     print(f"{len(names) - killed} not killed ({100 * killed / max(len(names), 1):.1f} %)")
-    for name, result in results.items():
-        if result != "killed":
-            print(f"  {name}")
 
 
 if __name__ == "__main__":
