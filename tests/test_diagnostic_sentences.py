@@ -179,3 +179,27 @@ def test_an_unknown_key_on_the_line_of_an_empty_text_gets_no_block_hint(tmp_path
     assert (
         d.text("nb") == "ukjent nøkkel «zz». Tillatte nøkler her: a1, a2, b1, b2, c1, d1, d2, e1."
     )
+
+
+ROWS = "steps:\n  step2:\n    a2:\n      rows:\n"  # the row is line 15
+
+
+@pytest.mark.parametrize(
+    ("row", "sentence", "where"),
+    [
+        # Missing: said at the row, as the key has no place in the file.
+        ("        - suppliers: 1\n", "mangler og må fylles ut.", (15, 11)),
+        ("        - procurement:\n          suppliers: 1\n", "er tom og må fylles ut.", (15, 23)),
+    ],
+)
+def test_a_required_cell_deep_in_a_table_is_named_by_its_label(
+    tmp_path: Path, row: str, sentence: str, where: tuple[int, int]
+) -> None:
+    """Five levels down, the label is the row's column's: «procurement» (I hvilke type
+    anskaffelser), in the language the message is printed in."""
+    found = errors(tmp_path, "steps:\n", ROWS + row)
+    first = found[0]
+    assert (first.code, first.path) == ("missing", "steps.step2.a2.rows[0].procurement")
+    assert (first.line, first.column) == where
+    assert first.text() == f"«procurement» (I hvilke type anskaffelser) {sentence}"
+    assert first.text("en").startswith("“procurement” (In which type of procurement) is ")
