@@ -187,7 +187,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
         said = msg("loader.reference-value")
     elif (
         problem.startswith("mapping values are not allowed")
-        and col > 1024
+        and _key_length(src, col) > 1024
         and ": " not in src[: col - 1]
     ):
         said = _LONG_KEY
@@ -238,6 +238,14 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
 # YAML ends a key that has gone on for 1024 characters without its colon.
 _LONG_KEY = msg("loader.long-key")
 _BLOCK_SIGN = re.compile(r"(?:^|[:-] +)[|>][-+1-9]{0,2} *(?:#.*)?$")
+
+
+def _key_length(src: str, col: int) -> int:
+    """Characters from the start of the key on line `src` to the colon at `col`."""
+    start = len(src) - len(src.lstrip(" "))
+    if src.startswith("- ", start):  # a list item's key begins after its dash
+        start += 2
+    return col - 1 - start
 
 
 def _plain_problem(problem: str) -> Msg:
@@ -353,6 +361,7 @@ class _Composer:
         self.nodes = 0  # values seen, aliases counted at their full expanded size
         self.chars = 0  # characters of text seen, aliases counted at their full expanded size
         self.documents = 0
+        self.aliased = False  # whether an alias has been expanded: the caps' messages differ
         self.lines: list[str] | None = None  # split only when a warning needs a line
         self.handlers: dict[type, Any] = {
             yaml.DocumentStartEvent: self.document_start,
@@ -382,7 +391,9 @@ class _Composer:
         if self.nodes <= MAX_NODES and self.chars <= MAX_TEXT:
             return
         if self.nodes > MAX_NODES:
-            raise _fail(*_pos(mark), "too-large", msg("loader.too-many-values", max=MAX_NODES))
+            # Without an alias there is nothing to expand: the file itself is that large.
+            key = "loader.too-many-values" if self.aliased else "loader.too-many-values-plain"
+            raise _fail(*_pos(mark), "too-large", msg(key, max=MAX_NODES))
         if self.chars > MAX_TEXT:
             raise _fail(*_pos(mark), "too-large", msg("loader.too-much-text", max=MAX_TEXT // 1024))
 
@@ -498,6 +509,7 @@ class _Composer:
             )
         # Values inside an alias take the alias's position (Loaded.where).
         value, size, size_chars = self.anchors[ev.anchor]
+        self.aliased = True
         self.count(size, ev.start_mark, size_chars)
         self.place(value, ev.start_mark)
 

@@ -1,0 +1,113 @@
+"""The loader at the edges of its rules: which sentence a mistake gets, and which code."""
+
+from __future__ import annotations
+
+import pytest
+
+from ehnreport.loader import LoadError, load_text
+
+INVALID_HERE = "ugyldig YAML her. Sjekk innrykk, kolon og anførselstegn på denne linjen."
+BLOCK = " Er dette fri tekst, skriv den som en `|`-blokk med innrykk."
+
+
+def refused(text: str) -> tuple[int, int, str, str]:
+    with pytest.raises(LoadError) as exc:
+        load_text(text)
+    d = exc.value.diagnostic
+    return d.line, d.column, d.code, d.text()
+
+
+@pytest.mark.parametrize("first", ["@", "`"])
+def test_a_value_beginning_with_at_or_backtick_is_told_to_be_quoted(first: str) -> None:
+    assert refused(f"navn: {first}EHN\n") == (
+        1,
+        7,
+        "yaml-syntax",
+        "en verdi kan ikke begynne med @ eller `. Sett den i anførselstegn eller i en `|`-blokk.",
+    )
+
+
+def test_an_alias_of_a_list_as_a_key_is_a_bad_key() -> None:
+    assert refused("liste: &l [1]\n? *l\n: x\n") == (
+        2,
+        3,
+        "bad-key",
+        "en nøkkel må være en enkel tekst, ikke en liste eller gruppe.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "hint"),
+    [
+        ("%YAML 2.0\n---\na: 1\n", (1, 1), True),  # a YAML version the parser refuses
+        ("%FOO bar\n---\na: 1\n", (1, 5), True),  # an unknown directive
+        ("a: 1\n...\nb\n", (3, 1), False),  # text after the end of the document
+    ],
+)
+def test_a_problem_without_a_sentence_of_its_own_says_invalid_here(
+    text: str, where: tuple[int, int], hint: bool
+) -> None:
+    """The general sentence, never the parser's English; the `|` hint only where the line
+    has a character free text often starts with (here `%`)."""
+    assert refused(text) == (*where, "yaml-syntax", INVALID_HERE + (BLOCK if hint else ""))
+
+
+def test_a_quoted_value_after_the_bare_tag_stays_text() -> None:
+    """`! "123"` is quoted: text, as without the `!`. A plain `! 123` is read as a number."""
+    assert load_text("a: ! \"123\"\nb: ! '7'\nc: ! 123\n").data == {"a": "123", "b": "7", "c": 123}
+
+
+LONG = "en nøkkel kan være høyst 1024 tegn lang. Gjør nøkkelen kortere."
+COLON = "et kolon etterfulgt av mellomrom («: ») inne i en tekst"
+
+
+@pytest.mark.parametrize(
+    ("text", "long"),
+    [
+        ("k" * 1025 + ": x\n", True),
+        ("a:\n  " + "k" * 1025 + ": x\n", True),
+        ("- " + "k" * 1025 + ": x\n", True),
+        ("k" * 1024 + ": x\n", None),  # 1024 characters is a key YAML reads
+        ("- " + "k" * 1024 + ": x\n", None),
+        # A colon far out on the second line of a plain text: the text's colon, not a key
+        # of over 1024 characters, even past column 1024.
+        ("a:\n  b\n  " + "c" * 1024 + ": d\n", False),
+    ],
+)
+def test_a_key_is_too_long_from_1025_characters_counted_from_its_start(
+    text: str, long: bool | None
+) -> None:
+    if long is None:
+        load_text(text)
+        return
+    said = refused(text)[3]
+    assert (said == LONG) is long
+    assert long or COLON in said
+
+
+def test_a_file_of_over_50000_values_without_aliases_is_not_told_to_remove_aliases() -> None:
+    """The value past the cap is pointed at: the group, its key and the list are three
+    values, so item 49 997 (from 0) is number 50 001."""
+    items = 50_000 - 3
+    load_text("a: [" + ",".join(["1"] * items) + "]\n")  # at the cap: read
+    assert refused("a: [" + ",".join(["1"] * (items + 1)) + "]\n") == (
+        1,
+        5 + 2 * items,
+        "too-large",
+        "rapporten har over 50000 verdier, langt flere enn skjemaet har plass til. Sjekk om "
+        "noe er limt inn flere ganger, eller er data som ikke hører hjemme i rapporten.",
+    )
+
+
+def test_past_the_cap_by_an_alias_the_aliases_are_named() -> None:
+    text = "a: &a [" + ",".join(["1"] * 30_000) + "]\nb: *a\n"
+    assert refused(text)[:3] == (2, 4, "too-large")
+    assert "Fjern aliasene (`&navn` og `*navn`)." in refused(text)[3]
+
+
+def test_the_value_hidden_as_a_comment_is_shown_without_its_trailing_blanks() -> None:
+    (warning,) = load_text("member:\n  accent: #005a70   \n  b: 1\n").warnings
+    assert (warning.line, warning.column, warning.code) == (2, 11, "comment-value")
+    assert warning.text().endswith(
+        'så «#005a70» forsvinner. Sett verdien i anførselstegn: `accent: "#005a70"`.'
+    )
