@@ -169,7 +169,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (exc.problem or str(exc)).strip()
     lines = text.splitlines()
-    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    src = lines[line - 1] if line <= len(lines) else ""  # lines count from 1
     at = src[col - 1 : col] if col - 1 < len(src) else ""
     value = src.split(": ", 1)[1].lstrip() if ": " in src else src.lstrip(" -")
     context = (exc.context or "").strip()
@@ -321,8 +321,7 @@ class _Frame:
         "anchor",
         "first",
         "first_chars",
-        "key",
-        "key_pos",
+        "pending",
         "keys",
         "kind",
         "mark",
@@ -336,8 +335,8 @@ class _Frame:
         self.kind = kind
         self.value: Any = {} if kind == "map" else []
         self.path = path
-        self.key: str | None = None
-        self.key_pos: tuple[int, int] | None = None  # set while waiting for a key's value
+        # The key waiting for its value, and the key's position.
+        self.pending: tuple[str, tuple[int, int]] | None = None
         self.anchor = anchor
         self.mark = mark
         self.first = first  # node counter when the collection started
@@ -404,9 +403,9 @@ class _Composer:
         top = self.stack[-1]
         if top.kind == "seq":
             return top.path + (len(top.value),)
-        if top.key_pos is None or top.key is None:
+        if top.pending is None:
             return None
-        return top.path + (top.key,)
+        return top.path + (top.pending[0],)
 
     def place(self, value: Any, mark: Any) -> None:
         """Put a finished value where it belongs: root, list item, key or a key's value."""
@@ -421,15 +420,15 @@ class _Composer:
             out.positions.setdefault(top.path + (len(top.value),), pos)
             top.value.append(value)
             return
-        if top.key_pos is None:  # this value is a key
+        if top.pending is None:  # this value is a key
             self.key(top, value, pos)
             return
-        assert top.key is not None  # a value follows its key: set in key()
-        path = top.path + (top.key,)
-        top.value[top.key] = value
-        out.key_positions[path] = top.key_pos
+        key, key_pos = top.pending
+        path = top.path + (key,)
+        top.value[key] = value
+        out.key_positions[path] = key_pos
         out.positions.setdefault(path, pos)
-        top.key, top.key_pos = None, None
+        top.pending = None
 
     def key(self, top: _Frame, value: Any, pos: tuple[int, int]) -> None:
         """Accept `value` as the next key of mapping `top`, or refuse it."""
@@ -450,7 +449,7 @@ class _Composer:
         if key == "<<":
             raise _fail(*pos, "yaml-merge", msg("loader.yaml-merge"))
         top.keys[key] = pos[0]
-        top.key, top.key_pos = key, pos
+        top.pending = (key, pos)
 
     # -- one method per event kind --------------------------------------------------
 
@@ -520,7 +519,7 @@ class _Composer:
         path = self.child_path()
         top = self.stack[-1] if self.stack else None
         # The fix, `|` after the colon, is on the key's line: point there.
-        line, col = top.key_pos if top and top.key_pos else _pos(ev.start_mark)
+        line, col = top.pending[1] if top and top.pending else _pos(ev.start_mark)
         if len(_NUMBERED_ITEM.findall(ev.value)) > 1:
             key = f"{path[-1]}: |" if path and isinstance(path[-1], str) else "- |"
             message = msg("loader.folded-list", name=key)

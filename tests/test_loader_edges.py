@@ -111,3 +111,15 @@ def test_the_value_hidden_as_a_comment_is_shown_without_its_trailing_blanks() ->
     assert warning.text().endswith(
         'så «#005a70» forsvinner. Sett verdien i anførselstegn: `accent: "#005a70"`.'
     )
+
+
+def test_past_the_text_cap_by_an_alias_the_alias_is_pointed_at() -> None:
+    """Text grows past 512 KiB only by repeating an anchored text."""
+    text = "a: &a " + "x" * 300_000 + "\nb: *a\n"
+    assert refused(text) == (
+        2,
+        4,
+        "too-large",
+        "rapporten blir for stor når referansene (aliaser) foldes ut: over 512 KiB tekst. "
+        "Fjern aliasene (`&navn` og `*navn`).",
+    )
