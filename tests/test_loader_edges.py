@@ -17,11 +17,13 @@ def refused(text: str) -> tuple[int, int, str, str]:
     return d.line, d.column, d.code, d.text()
 
 
-@pytest.mark.parametrize("first", ["@", "`"])
-def test_a_value_beginning_with_at_or_backtick_is_told_to_be_quoted(first: str) -> None:
-    assert refused(f"navn: {first}EHN\n") == (
+@pytest.mark.parametrize(("blanks", "first"), [(" ", "@"), (" ", "`"), ("   ", "@")])
+def test_a_value_beginning_with_at_or_backtick_is_told_to_be_quoted(
+    blanks: str, first: str
+) -> None:
+    assert refused(f"navn:{blanks}{first}EHN\n") == (
         1,
-        7,
+        6 + len(blanks),
         "yaml-syntax",
         "en verdi kan ikke begynne med @ eller `. Sett den i anførselstegn eller i en `|`-blokk.",
     )
