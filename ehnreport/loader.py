@@ -178,6 +178,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
         if indent is not None:
             return indent
     if "\ufeff" in src:
+        col = src.index("\ufeff") + 1  # the parser points past the invisible character
         said = msg("loader.bom-inside")
     elif at == "\t" or "\t" in src[: len(src) - len(src.lstrip())]:
         said = msg("loader.tab-indent")

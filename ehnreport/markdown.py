@@ -145,7 +145,7 @@ class MarkdownRenderer:
     def _number_lines(tokens: list[Token], place: _Place) -> None:
         """Give every inline child the line (within the answer) it starts on."""
         for tok in tokens:
-            if tok.type != "inline" or not tok.children:
+            if not tok.children:  # only an inline token has children
                 continue
             line = tok.map[0] if tok.map else 0
             for child in tok.children:
@@ -184,7 +184,7 @@ def _link_open(
     if refusal is None:
         return self.renderToken(tokens, idx, options, env)
     renderer, place = _ctx(env)
-    renderer.warn(place, token.meta.get("line", 0), "link-refused", refusal)
+    renderer.warn(place, token.meta["line"], "link-refused", refusal)  # see _number_lines
     # Drop the matching close tag too: the link text stays as plain text.
     for j in range(idx + 1, len(tokens)):
         if tokens[j].type == "link_close" and tokens[j].level == token.level:
@@ -206,7 +206,7 @@ def _image(
 ) -> str:
     token = tokens[idx]
     renderer, place = _ctx(env)
-    line = token.meta.get("line", 0)
+    line = token.meta["line"]  # set by _number_lines
     src = unquote(str(token.attrGet("src") or ""))
     alt = self.renderInlineAsText(token.children or [], options, env).strip()
     data_uri, problem = renderer.image(src)

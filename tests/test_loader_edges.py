@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ehnreport.loader import LoadError, load_text
+from ehnreport.loader import LoadError, file_size, load_text
 
 INVALID_HERE = "ugyldig YAML her. Sjekk innrykk, kolon og anførselstegn på denne linjen."
 BLOCK = " Er dette fri tekst, skriv den som en `|`-blokk med innrykk."
@@ -125,3 +125,37 @@ def test_past_the_text_cap_by_an_alias_the_alias_is_pointed_at() -> None:
         "rapporten blir for stor når referansene (aliaser) foldes ut: over 512 KiB tekst. "
         "Fjern aliasene (`&navn` og `*navn`).",
     )
+
+
+def test_a_bom_inside_the_file_is_named_where_it_stands() -> None:
+    """The BOM at the very start is taken off (decode); one further in is two files
+    pasted together."""
+    assert refused("a: 1\n\ufeffb: 2\n") == (
+        2,
+        1,
+        "yaml-syntax",
+        "et usynlig BOM-tegn (U+FEFF) står midt i filen, ofte fordi to filer er limt sammen. "
+        "Fjern det.",
+    )
+
+
+MIB = 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("size", "said"),
+    [
+        (1, "1 KiB"),
+        (1024, "1 KiB"),
+        (1025, "2 KiB"),
+        (MIB - 1, "1024 KiB"),
+        (MIB, "1,0 MiB"),
+        # Rounded up to the tenth: 1.1 MiB is 1 153 433.6 bytes.
+        (1_153_433, "1,1 MiB"),
+        (1_153_434, "1,2 MiB"),
+        (100 * MIB, "100,0 MiB"),
+    ],
+)
+def test_a_file_size_is_rounded_up_at_every_step(size: int, said: str) -> None:
+    assert file_size(size).nb == said
+    assert file_size(size).en == said.replace(",", ".")
