@@ -32,7 +32,8 @@ from .messages import Msg
 def _markdown_it() -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
-        {"html": False, "breaks": True, "linkify": True, "typographer": False},
+        # No typographer (the preset's default): quotes and dashes stay as the member typed.
+        {"html": False, "breaks": True, "linkify": True},
     ).enable(["table", "linkify"])
     # Bare addresses become links only when written with http:// or https:// (or as an
     # e-mail address): «etiskhandel.no» in a sentence stays text, and linkify's other
@@ -82,8 +83,8 @@ class MarkdownRenderer:
         """An answer as HTML blocks; its headings start one level below `level`."""
         if text is None or not text.strip():
             return Markup("")
-        place = self._place(text, tuple(path), level)
-        tokens = _MD.parse(text, {})
+        place = self._place(text, tuple(path), shift=level)
+        tokens = _MD.parse(text)
         self._number_lines(tokens, place)
         html = _MD.renderer.render(tokens, _MD.options, {"renderer": self, "place": place})
         return Markup(html)
@@ -93,8 +94,8 @@ class MarkdownRenderer:
         if text is None or not text.strip():
             return Markup("")
         text = text.strip("\n")
-        place = self._place(text, tuple(path), 6)
-        tokens = _MD.parseInline(text, {})
+        place = self._place(text, tuple(path), shift=0)  # inline text has no headings
+        tokens = _MD.parseInline(text)
         self._number_lines(tokens, place)
         html = _MD.renderer.render(tokens, _MD.options, {"renderer": self, "place": place})
         return Markup(html)
@@ -137,9 +138,9 @@ class MarkdownRenderer:
             self._lines = self.loaded.source.splitlines() if self.loaded is not None else []
         return self._lines
 
-    def _place(self, text: str, path: Path_, level: int) -> _Place:
+    def _place(self, text: str, path: Path_, *, shift: int) -> _Place:
         where = answer_place(self.loaded, path, self._source_lines())
-        return _Place(path, where.line, where.column, level)
+        return _Place(path, where.line, where.column, shift)
 
     @staticmethod
     def _number_lines(tokens: list[Token], place: _Place) -> None:

@@ -159,3 +159,13 @@ MIB = 1024 * 1024
 def test_a_file_size_is_rounded_up_at_every_step(size: int, said: str) -> None:
     assert file_size(size).nb == said
     assert file_size(size).en == said.replace(",", ".")
+
+
+def test_a_tab_after_a_dash_is_a_tab_in_the_indent() -> None:
+    """`-<tab>b: c` has no blank before the dash, yet the tab is what YAML refuses."""
+    assert refused("- a\n-\tb: c\n  d: e\n") == (
+        2,
+        2,
+        "yaml-syntax",
+        "tabulator brukt til innrykk. YAML krever mellomrom: bytt tabulatorene med mellomrom.",
+    )

@@ -406,3 +406,32 @@ def test_generated_answers_render_safely_and_validate_sees_their_images(
     names = {name for _, name in image_names(text)}
     for message in rendered:
         assert any(f"«{n}»" in message or f"«{n!r}»" in message for n in names), (message, names)
+
+
+@pytest.mark.parametrize("newline", ["\n", "  \n", "\\\n"])
+def test_a_warning_after_a_line_break_of_any_kind_points_at_its_own_line(
+    tmp_path: Path, newline: str
+) -> None:
+    """A soft break, two blanks or a backslash before the newline: each is one line on."""
+    source = (
+        "steps:\n"  # 1
+        "  step1:\n"  # 2
+        "    a2: |\n"  # 3
+        f"      Første linje.{newline}"  # 4
+        "      Andre linje med [lenke](javascript:x).\n"  # 5
+    )
+    loaded = load_text(source)
+    md = MarkdownRenderer(folder=tmp_path, loaded=loaded, file="r.yaml")
+    md.block(loaded.data["steps"]["step1"]["a2"], ("steps", "step1", "a2"))
+    assert [(d.code, d.line) for d in md.diagnostics] == [("link-refused", 5)]
+
+
+def test_a_refused_link_without_text_leaves_no_closing_tag(tmp_path: Path) -> None:
+    html, md = render("Før [](javascript:x) etter [ok](https://a.no)", tmp_path)
+    assert html == '<p>Før  etter <a href="https://a.no">ok</a></p>\n'
+    assert codes(md) == ["link-refused"]
+
+
+def test_quotes_and_dashes_stay_as_typed(tmp_path: Path) -> None:
+    html, _ = render('"Sitat" -- og (c) ...', tmp_path)
+    assert html == "<p>&quot;Sitat&quot; -- og (c) ...</p>\n"
