@@ -169,3 +169,27 @@ def test_a_tab_after_a_dash_is_a_tab_in_the_indent() -> None:
         "yaml-syntax",
         "tabulator brukt til innrykk. YAML krever mellomrom: bytt tabulatorene med mellomrom.",
     )
+
+
+def test_a_parser_error_without_a_place_is_still_a_sentence_at_the_top(monkeypatch) -> None:
+    """Every error PyYAML raises today has a mark; one without (a future version, a
+    reader error of another kind) must still be a diagnostic, never a traceback."""
+    import yaml
+
+    def no_mark(*args, **kwargs):
+        raise yaml.YAMLError("odd  problem\n  here")
+
+    monkeypatch.setattr(yaml, "parse", no_mark)
+    line, col, code, said = refused("a: 1\n")
+    assert (line, col, code) == (1, 1, "yaml-syntax")
+    assert said == "ugyldig YAML: odd problem here."
+
+
+def test_a_marked_error_without_its_marks_is_put_at_the_top(monkeypatch) -> None:
+    import yaml
+
+    def no_marks(*args, **kwargs):
+        raise yaml.MarkedYAMLError(problem="did not find expected key")
+
+    monkeypatch.setattr(yaml, "parse", no_marks)
+    assert refused("a: 1\n")[:3] == (1, 1, "yaml-syntax")
