@@ -83,9 +83,9 @@ class MarkdownRenderer:
         """An answer as HTML blocks; its headings start one level below `level`."""
         if text is None or not text.strip():
             return Markup("")
-        place = self._place(text, tuple(path), shift=level)
+        place = self._place(tuple(path), shift=level)
         tokens = _MD.parse(text)
-        self._number_lines(tokens, place)
+        _number_lines(tokens)
         html = _MD.renderer.render(tokens, _MD.options, {"renderer": self, "place": place})
         return Markup(html)
 
@@ -94,9 +94,9 @@ class MarkdownRenderer:
         if text is None or not text.strip():
             return Markup("")
         text = text.strip("\n")
-        place = self._place(text, tuple(path), shift=0)  # inline text has no headings
+        place = self._place(tuple(path), shift=0)  # inline text has no headings
         tokens = _MD.parseInline(text)
-        self._number_lines(tokens, place)
+        _number_lines(tokens)
         html = _MD.renderer.render(tokens, _MD.options, {"renderer": self, "place": place})
         return Markup(html)
 
@@ -138,21 +138,22 @@ class MarkdownRenderer:
             self._lines = self.loaded.source.splitlines() if self.loaded is not None else []
         return self._lines
 
-    def _place(self, text: str, path: Path_, *, shift: int) -> _Place:
+    def _place(self, path: Path_, *, shift: int) -> _Place:
         where = answer_place(self.loaded, path, self._source_lines())
         return _Place(path, where.line, where.column, shift)
 
-    @staticmethod
-    def _number_lines(tokens: list[Token], place: _Place) -> None:
-        """Give every inline child the line (within the answer) it starts on."""
-        for tok in tokens:
-            if not tok.children:  # only an inline token has children
-                continue
-            line = tok.map[0] if tok.map else 0
-            for child in tok.children:
-                child.meta["line"] = line
-                if child.type in ("softbreak", "hardbreak"):
-                    line += 1
+
+def _number_lines(tokens: list[Token]) -> None:
+    """Give every inline child the line (within the answer) it starts on."""
+    for tok in tokens:
+        if not tok.children:  # only an inline token has children
+            continue
+        assert tok.map is not None  # markdown-it gives every inline token its lines
+        line = tok.map[0]
+        for child in tok.children:
+            child.meta["line"] = line
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
 
 
 def _ctx(env: EnvType) -> tuple[MarkdownRenderer, _Place]:
@@ -180,7 +181,7 @@ def _link_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     token = tokens[idx]
-    href = str(token.attrGet("href") or "")
+    href = str(token.attrs["href"])  # markdown-it gives every link its href
     refusal = link_refusal(href)
     if refusal is None:
         return self.renderToken(tokens, idx, options, env)

@@ -100,8 +100,11 @@ def test_headings_are_shifted_below_the_question(
 
 def test_tables_get_column_scope_and_a_wrapper(tmp_path: Path) -> None:
     html, _ = render("| Tema | Antall |\n|---|---|\n| Lønn | 3 |", tmp_path)
-    assert '<div class="table-wrap">' in html
-    assert '<th scope="col">Tema</th>' in html
+    assert html == (
+        '<div class="table-wrap">\n<table>\n<thead>\n<tr>\n'
+        '<th scope="col">Tema</th>\n<th scope="col">Antall</th>\n</tr>\n</thead>\n'
+        "<tbody>\n<tr>\n<td>Lønn</td>\n<td>3</td>\n</tr>\n</tbody>\n</table>\n</div>\n"
+    )
 
 
 def test_empty_answer_renders_nothing(tmp_path: Path) -> None:
@@ -435,3 +438,32 @@ def test_a_refused_link_without_text_leaves_no_closing_tag(tmp_path: Path) -> No
 def test_quotes_and_dashes_stay_as_typed(tmp_path: Path) -> None:
     html, _ = render('"Sitat" -- og (c) ...', tmp_path)
     assert html == "<p>&quot;Sitat&quot; -- og (c) ...</p>\n"
+
+
+def test_an_allowed_link_before_a_refused_one_keeps_its_own_closing_tag(tmp_path: Path) -> None:
+    html, md = render("[ok](https://a.no) og [nei](javascript:x) til slutt", tmp_path)
+    assert html == '<p><a href="https://a.no">ok</a> og nei til slutt</p>\n'
+    assert codes(md) == ["link-refused"]
+
+
+def test_an_image_without_a_title_gets_no_title_attribute(tmp_path: Path) -> None:
+    (tmp_path / "figur.png").write_bytes(PNG)
+    html, md = render("![Figur](figur.png)", tmp_path)
+    src = "data:image/png;base64," + base64.b64encode(PNG).decode("ascii")
+    assert html == f'<p><img src="{src}" alt="Figur" /></p>\n'
+    assert md.diagnostics == []
+
+
+def test_warnings_count_every_line_break_before_them(tmp_path: Path) -> None:
+    source = (
+        "steps:\n"  # 1
+        "  step1:\n"  # 2
+        "    a2: |\n"  # 3
+        "      En,\n"  # 4
+        "      to,\n"  # 5
+        "      tre [lenke](javascript:x) og [lenke](javascript:y).\n"  # 6
+    )
+    loaded = load_text(source)
+    md = MarkdownRenderer(folder=tmp_path, loaded=loaded, file="r.yaml")
+    md.block(loaded.data["steps"]["step1"]["a2"], ("steps", "step1", "a2"))
+    assert [(d.code, d.line) for d in md.diagnostics] == [("link-refused", 6)] * 2
