@@ -78,15 +78,20 @@ class MarkdownRenderer:
     budget: images.Budget = field(default_factory=images.Budget)
     _images: dict[str, images.Image | Msg] = field(default_factory=dict)
     _lines: list[str] | None = None
+    # One parser per report (about 1 ms to make) rather than one made at import, so that
+    # mutation testing (docs/mutation.md) reaches its settings.
+    _md: MarkdownIt = field(default_factory=_markdown_it, repr=False)
 
     def block(self, text: str | None, path: Sequence[str | int], level: int = 4) -> Markup:
         """An answer as HTML blocks; its headings start one level below `level`."""
         if text is None or not text.strip():
             return Markup("")
         place = self._place(tuple(path), shift=level)
-        tokens = _MD.parse(text)
+        tokens = self._md.parse(text)
         _number_lines(tokens)
-        html = _MD.renderer.render(tokens, _MD.options, {"renderer": self, "place": place})
+        html = self._md.renderer.render(
+            tokens, self._md.options, {"renderer": self, "place": place}
+        )
         return Markup(html)
 
     def inline(self, text: str | None, path: Sequence[str | int]) -> Markup:
@@ -95,9 +100,11 @@ class MarkdownRenderer:
             return Markup("")
         text = text.strip("\n")
         place = self._place(tuple(path), shift=0)  # inline text has no headings
-        tokens = _MD.parseInline(text)
+        tokens = self._md.parseInline(text)
         _number_lines(tokens)
-        html = _MD.renderer.render(tokens, _MD.options, {"renderer": self, "place": place})
+        html = self._md.renderer.render(
+            tokens, self._md.options, {"renderer": self, "place": place}
+        )
         return Markup(html)
 
     def image(self, name: str) -> tuple[str | None, Msg | None]:
@@ -246,6 +253,3 @@ def _th_open(
 ) -> str:
     tokens[idx].attrSet("scope", "col")
     return self.renderToken(tokens, idx, options, env)
-
-
-_MD = _markdown_it()

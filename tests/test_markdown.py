@@ -467,3 +467,16 @@ def test_warnings_count_every_line_break_before_them(tmp_path: Path) -> None:
     md = MarkdownRenderer(folder=tmp_path, loaded=loaded, file="r.yaml")
     md.block(loaded.data["steps"]["step1"]["a2"], ("steps", "step1", "a2"))
     assert [(d.code, d.line) for d in md.diagnostics] == [("link-refused", 6)] * 2
+
+
+def test_each_time_an_image_is_shown_counts_against_the_reports_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(images, "MAX_IMAGES", 2)
+    (tmp_path / "figur.png").write_bytes(PNG)
+    md = MarkdownRenderer(folder=tmp_path, file="report.yaml")
+    shown = [md.image("figur.png")[0] is not None for _ in range(3)]
+    assert shown == [True, True, False]
+    problem = md.image("figur.png")[1]
+    assert problem is not None
+    assert problem.text() == "rapporten viser flere enn 2 bilder; «figur.png» er ett for mye."
