@@ -193,3 +193,18 @@ def test_a_marked_error_without_its_marks_is_put_at_the_top(monkeypatch) -> None
 
     monkeypatch.setattr(yaml, "parse", no_marks)
     assert refused("a: 1\n")[:3] == (1, 1, "yaml-syntax")
+
+
+@pytest.mark.parametrize(
+    ("text", "col"), [("a: *viktig* tekst\n", 11), ("a: * stjerne\n", 5), ("a: &x\nb: *x y\n", 7)]
+)
+def test_markdown_emphasis_or_a_bullet_at_the_start_of_a_value_is_named(
+    text: str, col: int
+) -> None:
+    """`*viktig*` and `* punkt` begin a YAML reference; the sentence says how to write it."""
+    line, column, code, said = refused(text)
+    assert (column, code) == (col, "yaml-syntax")
+    assert said == (
+        "en verdi som begynner med `*` eller `&`, leses som en YAML-referanse. Skriv fri "
+        "tekst (Markdown) som en `|`-blokk, eller sett den i anførselstegn."
+    )
