@@ -1,0 +1,1112 @@
+"""`ehnreport import` at its edges: what it reads from each part of a portal text, and
+what it marks as a place to check instead of guessing, dropping or inventing.
+
+The texts here imitate the portal's PDF text for a fictional member, Vestvik kommune:
+every label of the form on a line of its own, the answers under them, pages starting
+with one space and a running footer with the short name. Each test fills in the
+answers it is about and pins the data read, the warnings and the comments written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ehnreport.cli import app
+from ehnreport.errors import BuildError, InputFileError
+from ehnreport.forms import DEFAULT, load_edition
+from ehnreport.importer import (
+    MAX_SOURCE,
+    MAX_TEXT,
+    build_data,
+    count_answers,
+    import_report,
+    read_doc,
+    summary,
+)
+from ehnreport.importer import formview as fv
+from ehnreport.importer.portal import Doc, Imported, read, year_of
+from ehnreport.importer.writer import report_yaml, write_checked
+from ehnreport.loader import load_file
+
+E = load_edition(DEFAULT)
+TODAY = dt.date(2026, 3, 1)
+runner = CliRunner()
+
+
+def portal(answers: dict[str, list[str]] | None = None, *, footer: str = "Vestvik") -> str:
+    """A portal text with every label of the form, and `answers` under their code or part."""
+    answers = answers or {}
+    lines = [" Til lesere av rapporten", "En hilsen fra EHN til Vestvik.", ""]
+    for key in ("foreword", "key_info", "procurement", "goals"):
+        lines += [" " + fv.part_title(E, key), "", *answers.get(key, []), ""]
+    for step in E.steps:
+        lines += [f" {step.number} {fv.text(E, step.title)}", ""]
+        for section in step.sections:
+            lines += [f"{section.code} {fv.text(E, section.title)}", ""]
+            lines += answers.get(section.code, [])
+            for q in section.questions:
+                lines += [f"{q.code} {fv.text(E, q.label)}", "", *answers.get(q.code, []), ""]
+        lines += [f"  |  {footer}  |   {step.number + 4}"] if footer else []
+    lines += [" " + fv.BACK, "", *answers.get("contact", [])]
+    return "\n".join(lines) + "\n"
+
+
+def imported(answers: dict[str, list[str]] | None = None, **kw: Any) -> Imported:
+    return read(Doc.from_text(portal(answers, **kw)), E)
+
+
+def warnings(im: Imported) -> list[str]:
+    return [m.text("nb") for m in im.warnings]
+
+
+def step(im: Imported, key: str, question: str) -> Any:
+    return im.data.get("steps", {}).get(key, {}).get(question)
+
+
+def test_an_empty_portal_text_reads_as_nothing_and_marks_nothing() -> None:
+    im = imported()
+    assert im.data == {
+        "foreword": {"text": None, "name": None, "title": None},
+        "key_info": {},
+        "procurement": {},
+        "goals": {"current": [], "next_year": []},
+        "contact": {},
+    }
+    assert im.warnings == [] and im.notes == {}
+    assert (im.short_name, im.member_name, im.year) == ("Vestvik", None, None)
+
+
+# -- the parts before the steps ----------------------------------------------------------
+
+KEY_INFO = "Nøkkelinformasjon om virksomheten"
+
+
+def _key_info(label: str, *value: str) -> list[str]:
+    return [label, "", *value, ""]
+
+
+def test_key_figures_are_read_as_written_and_numbers_as_numbers() -> None:
+    im = imported(
+        {
+            "key_info": [
+                KEY_INFO,
+                "",
+                *_key_info("Navn på virksomheten", "Vestvik kommune"),
+                *_key_info("Adresse hovedkontor", "Rådhusgata 1,", "9999 Vestvik"),
+                *_key_info("Antall ansatte", "1 250"),
+                *_key_info("E-post adresse for kontaktperson for rapporten", "post@vestvik.no"),
+                *_key_info(
+                    "Beskrivelse av virksomhetens struktur",
+                    "Vestvik har tre etater.",
+                    "Hver etat kjøper inn selv.",
+                ),
+            ],
+            "procurement": [
+                *_key_info(
+                    "Samlet verdi innkjøp av varer og tjenester i rapporteringsåret (NOK)",
+                    "12.500.000",
+                ),
+                *_key_info("Totalt antall aktive anskaffelser/avtaler i rapporteringsåret", "0"),
+            ],
+        }
+    )
+    assert im.data["key_info"] == {
+        "name": "Vestvik kommune",
+        "address": "Rådhusgata 1, 9999 Vestvik",
+        "employees": 1250,
+        "email": "post@vestvik.no",
+        "structure": "Vestvik har tre etater.\nHver etat kjøper inn selv.",
+    }
+    assert im.data["procurement"] == {"total_value": 12_500_000, "active_agreements": 0}
+    assert im.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [("1 250", 1250), ("1.250", 1250), ("1\u00a0250", 1250), ("9" * 18, int("9" * 18))],
+)
+def test_a_number_is_read_with_its_group_separators(written: str, number: int) -> None:
+    im = imported({"key_info": [KEY_INFO, "", *_key_info("Antall ansatte", written)]})
+    assert im.data["key_info"] == {"employees": number}
+    assert im.warnings == []
+
+
+@pytest.mark.parametrize("written", ["1 250 og litt", "ca. 40", "9" * 19, "-5", "12,5"])
+def test_a_number_that_cannot_be_read_is_a_place_to_check_never_a_guess(written: str) -> None:
+    im = imported({"key_info": [KEY_INFO, "", *_key_info("Antall ansatte", written)]})
+    assert im.data["key_info"] == {}
+    assert warnings(im) == ["key_info.employees: tallet kunne ikke leses; skriv det inn."]
+    assert im.notes == {
+        "key_info.employees": [
+            "SJEKK: tallet kunne ikke leses; skriv det inn.",
+            f"Teksten fra PDF-en: {written}",
+        ]
+    }
+
+
+@pytest.mark.parametrize("written", ["post(at)vestvik.no", "post@vestvik", "to@@vestvik.no"])
+def test_an_email_address_that_cannot_be_read_is_a_place_to_check(written: str) -> None:
+    label = "E-post adresse for kontaktperson for rapporten"
+    im = imported({"key_info": [KEY_INFO, "", *_key_info(label, written)]})
+    assert im.data["key_info"] == {}
+    assert warnings(im) == ["key_info.email: e-postadressen kunne ikke leses."]
+    assert im.notes["key_info.email"][1] == f"Teksten fra PDF-en: {written}"
+
+
+def test_key_figures_are_read_without_the_sub_heading_too() -> None:
+    im = imported({"key_info": _key_info("Navn på virksomheten", "Vestvik kommune")})
+    assert im.data["key_info"] == {"name": "Vestvik kommune"}
+
+
+def test_the_foreword_is_the_quote_and_the_signature_under_it() -> None:
+    im = imported(
+        {"foreword": ["«Vi tar ansvar i hele", "leverandørkjeden.»", "Kari Nordmann", "Rådmann"]}
+    )
+    assert im.data["foreword"] == {
+        "text": "Vi tar ansvar i hele leverandørkjeden.",
+        "name": "Kari Nordmann",
+        "title": "Rådmann",
+    }
+    assert im.warnings == []
+
+
+def test_a_foreword_signature_of_more_than_two_lines_is_a_place_to_check() -> None:
+    im = imported(
+        {"foreword": ["«Vi tar ansvar.»", "Kari Nordmann", "Kommunedirektør", "Vestvik kommune"]}
+    )
+    assert im.data["foreword"] == {
+        "text": "Vi tar ansvar.",
+        "name": "Kari Nordmann",
+        "title": "Kommunedirektør Vestvik kommune",
+    }
+    assert warnings(im) == ["foreword.name: navn og tittel under forordet er usikre."]
+    assert im.notes["foreword.name"][1] == (
+        "Teksten fra PDF-en: Kari Nordmann Kommunedirektør Vestvik kommune"
+    )
+
+
+def test_a_foreword_without_quotes_takes_a_short_last_paragraph_as_its_signature() -> None:
+    im = imported({"foreword": ["Vi tar ansvar.", "", "Kari Nordmann", "Rådmann"]})
+    assert im.data["foreword"] == {
+        "text": "Vi tar ansvar.",
+        "name": "Kari Nordmann",
+        "title": "Rådmann",
+    }
+    im = imported({"foreword": ["Vi tar ansvar.", "", "Kari Nordmann"]})
+    assert im.data["foreword"] == {"text": "Vi tar ansvar.", "name": "Kari Nordmann", "title": None}
+
+
+def test_a_foreword_of_one_paragraph_has_no_signature() -> None:
+    im = imported({"foreword": ["Vi tar ansvar.", "Hele veien."]})
+    assert im.data["foreword"] == {
+        "text": "Vi tar ansvar.\nHele veien.",
+        "name": None,
+        "title": None,
+    }
+
+
+def test_a_long_last_paragraph_is_text_not_a_signature() -> None:
+    long = "Dette er en lang setning som fortsetter forbi det en signatur noen gang er på en linje."
+    assert len(long) > 80
+    im = imported({"foreword": ["Vi tar ansvar.", "", long]})
+    assert im.data["foreword"]["name"] is None
+    assert im.data["foreword"]["text"] == f"Vi tar ansvar.\n\n{long}"
+    im = imported({"foreword": ["Vi tar ansvar.", "", "En", "To", "Tre"]})
+    assert im.data["foreword"]["name"] is None
+
+
+GOALS_NOW = "MÅL OG FREMDRIFT I RAPPORTERINGSÅRET"
+GOALS_NEXT = "MÅL FOR KOMMENDE ÅR"
+
+
+def test_goals_are_read_with_their_status_and_comment() -> None:
+    im = imported(
+        {
+            "goals": [
+                GOALS_NOW,
+                "",
+                "1",
+                "",
+                "Mål :",
+                "Kartlegge leverandørene",
+                "",
+                "Status :",
+                "Pågår, halvveis.",
+                "",
+                "2",
+                "",
+                "Mål :",
+                "Kurs for alle innkjøpere",
+                "",
+                "Status :",
+                "Gjennomført",
+                "",
+                "3",
+                "",
+                "Mål :",
+                "Ny rutine",
+                "",
+                "Status :",
+                "Pågåendeish",
+                "",
+                GOALS_NEXT,
+                "",
+                "1",
+                "",
+                "Nytt mål en",
+                "",
+                "2",
+                "",
+                "Nytt mål to",
+            ]
+        }
+    )
+    assert im.data["goals"] == {
+        "current": [
+            {"text": "Kartlegge leverandørene", "status": "Pågår", "comment": "halvveis."},
+            {"text": "Kurs for alle innkjøpere", "status": "Gjennomført"},
+            # Not a status word: the text is kept as the comment, no status guessed.
+            {"text": "Ny rutine", "comment": "Pågåendeish"},
+        ],
+        "next_year": ["Nytt mål en", "Nytt mål to"],
+    }
+
+
+def test_a_goal_without_a_status_keeps_its_text() -> None:
+    im = imported({"goals": [GOALS_NOW, "", "1", "", "Mål :", "Kartlegge leverandørene"]})
+    assert im.data["goals"]["current"] == [{"text": "Kartlegge leverandørene"}]
+
+
+def test_next_years_goals_numbered_before_their_text() -> None:
+    im = imported({"goals": [GOALS_NEXT, "", "1 Nytt mål en", "fortsetter her", "2 Nytt mål to"]})
+    assert im.data["goals"]["next_year"] == ["Nytt mål en fortsetter her", "Nytt mål to"]
+
+
+def test_the_back_page_gives_the_members_name_and_the_contact() -> None:
+    im = imported(
+        {
+            "contact": [
+                "Vestvik kommune",
+                "",
+                "Kari Nordmann",
+                "",
+                "kari@vestvik.no",
+                "",
+                "ola@vestvik.no",
+                "etiskhandel.no",
+                "http://etiskhandel.no",
+            ]
+        }
+    )
+    assert im.member_name == "Vestvik kommune"
+    assert im.data["contact"] == {"name": "Kari Nordmann", "email": "kari@vestvik.no"}
+
+
+def test_a_back_page_with_only_an_address_has_no_contact_name() -> None:
+    im = imported({"contact": ["Vestvik kommune", "kari@vestvik.no", "Kari Nordmann"]})
+    assert im.data["contact"] == {"email": "kari@vestvik.no"}
+
+
+# -- the questions of the steps -------------------------------------------------------------
+
+
+def test_a_text_answer_keeps_the_members_paragraphs_and_lists() -> None:
+    im = imported({"1.A.2": ["Vedtatt i 2022.", "", "Tiltak:", "• kurs", "• maler"]})
+    assert step(im, "step1", "a2") == "Vedtatt i 2022.\n\nTiltak:\n\n- kurs\n- maler"
+    assert im.warnings == []
+
+
+@pytest.mark.parametrize("url", ["https://vestvik.kommune.no/etikk", "http://vestvik.no"])
+def test_a_web_address_is_read(url: str) -> None:
+    im = imported({"1.A.1": [url]})
+    assert step(im, "step1", "a1") == url and im.warnings == []
+
+
+def test_a_link_that_is_not_a_web_address_is_a_place_to_check() -> None:
+    im = imported({"1.A.1": ["Se nettsidene", "våre under Om oss."]})
+    assert step(im, "step1", "a1") is None
+    assert warnings(im) == ["steps.step1.a1: svaret er ikke en nettadresse; skriv adressen inn."]
+    assert im.notes["steps.step1.a1"] == [
+        "SJEKK: svaret er ikke en nettadresse; skriv adressen inn.",
+        "Teksten fra PDF-en: Se nettsidene våre under Om oss.",
+    ]
+
+
+def test_text_between_a_section_title_and_its_first_question_is_kept_as_a_note() -> None:
+    im = imported({"1.B": ["Innledning som ikke hører til noe spørsmål."]})
+    assert warnings(im) == [
+        "steps.step1.b1: tekst etter overskriften 1.B hører ikke til noe spørsmål."
+    ]
+    assert im.notes["steps.step1.b1"][1] == (
+        "Teksten fra PDF-en: Innledning som ikke hører til noe spørsmål."
+    )
+
+
+REQUIREMENTS = [
+    "I hvilke type anskaffelser",
+    "Ant. leverandører på avtalen",
+    "Anvendt som kvalifikasjonskrav",
+    "Anvendt ved tildeling av kontrakt",
+    "Anvendt som kontraktsvilkår",
+]
+
+
+def _requirement(n: int, *cells: str) -> list[str]:
+    lines = [str(n), ""]
+    for label, cell in zip(REQUIREMENTS, cells, strict=False):
+        lines += [f"{label} {cell}".rstrip(), ""]
+    return lines
+
+
+def test_requirement_rows_are_read_with_numbers_and_yes_no() -> None:
+    im = imported(
+        {
+            "2.A.2": [
+                *_requirement(1, "Arbeidsklær", "3", "Ja", "nei", "Ja."),
+                *_requirement(2, "Møbler", "12", "Nei", "Nei", "Ja"),
+                "Kravene brukes i alle store avtaler.",
+            ]
+        }
+    )
+    assert step(im, "step2", "a2") == {
+        "rows": [
+            {
+                "procurement": "Arbeidsklær",
+                "suppliers": 3,
+                "qualification": "Ja",
+                "award": "Nei",
+                "contract": "Ja",
+            },
+            {
+                "procurement": "Møbler",
+                "suppliers": 12,
+                "qualification": "Nei",
+                "award": "Nei",
+                "contract": "Ja",
+            },
+        ],
+        "comment": "Kravene brukes i alle store avtaler.",
+    }
+    assert im.warnings == []
+
+
+def test_a_cell_that_is_neither_a_number_nor_yes_or_no_is_a_place_to_check() -> None:
+    im = imported({"2.A.2": _requirement(1, "Møbler", "tre", "Delvis", "Nei", "Ja")})
+    assert step(im, "step2", "a2") == {
+        "rows": [{"procurement": "Møbler", "award": "Nei", "contract": "Ja"}]
+    }
+    assert warnings(im) == [
+        "steps.step2.a2: rad 1: antall leverandører kunne ikke leses.",
+        "steps.step2.a2: rad 1: «Delvis» er verken Ja eller Nei.",
+    ]
+    assert im.notes["steps.step2.a2"] == [
+        "SJEKK: rad 1: antall leverandører kunne ikke leses.",
+        "Teksten fra PDF-en: tre",
+        "SJEKK: rad 1: «Delvis» er verken Ja eller Nei.",
+        "Teksten fra PDF-en: Delvis",
+    ]
+
+
+def test_a_row_without_its_name_is_left_out_and_said() -> None:
+    im = imported({"2.A.2": _requirement(1, "", "3", "Ja", "Ja", "Ja")})
+    assert step(im, "step2", "a2") is None
+    assert warnings(im) == [
+        "steps.step2.a2: rad 1 har ingen I hvilke type anskaffelser; den er utelatt."
+    ]
+
+
+def test_an_empty_requirement_row_is_no_row_and_no_warning() -> None:
+    im = imported({"2.A.2": _requirement(1, "", "", "", "", "")})
+    assert step(im, "step2", "a2") is None and im.warnings == []
+
+
+def test_text_after_a_count_in_a_row_is_said_not_lost_silently() -> None:
+    rows = [
+        "1",
+        "",
+        "I hvilke type anskaffelser Møbler",
+        "",
+        "Ant. leverandører på avtalen",
+        "3",
+        "og flere",
+        "",
+        "Anvendt som kvalifikasjonskrav Ja",
+        "",
+        *_requirement(2, "Mat", "1", "Nei", "Nei", "Nei"),
+    ]
+    im = imported({"2.A.2": rows})
+    assert [r["procurement"] for r in step(im, "step2", "a2")["rows"]] == ["Møbler", "Mat"]
+    assert step(im, "step2", "a2")["rows"][0]["suppliers"] == 3
+    assert warnings(im) == ["steps.step2.a2: rad 1: tekst etter svaret er utelatt."]
+    assert im.notes["steps.step2.a2"][1] == "Teksten fra PDF-en: og flere"
+
+
+def test_the_comment_after_the_last_yes_no_cell_is_kept_as_the_comment() -> None:
+    rows = [*_requirement(1, "Møbler", "3", "Ja", "Ja"), "Anvendt som kontraktsvilkår", "Ja"]
+    rows += ["Vi stiller krav i alle avtaler."]
+    im = imported({"2.A.2": rows})
+    assert step(im, "step2", "a2") == {
+        "rows": [
+            {
+                "procurement": "Møbler",
+                "suppliers": 3,
+                "qualification": "Ja",
+                "award": "Ja",
+                "contract": "Ja",
+            }
+        ],
+        "comment": "Vi stiller krav i alle avtaler.",
+    }
+    assert im.warnings == []
+
+
+RISK_HEADER = "Prioritert risiko Relatert tema Geografi"
+
+
+def test_prioritised_risks_are_read_with_their_themes_and_geography() -> None:
+    im = imported(
+        {
+            "2.A.3": [
+                RISK_HEADER,
+                "",
+                "Møbler",
+                "Lønn",
+                "Arbeidstid",
+                "",
+                "Kina",
+                "",
+                "Mat",
+                "HMS",
+                "",
+                "Europa",
+                "",
+                "Vi valgte disse etter en analyse av hele porteføljen og samtaler med",
+                "leverandørene.",
+            ]
+        }
+    )
+    assert step(im, "step2", "a3") == {
+        "risks": [
+            {"name": "Møbler", "themes": ["Lønn", "Arbeidstid"], "geography": "Kina"},
+            {"name": "Mat", "themes": ["HMS"], "geography": "Europa"},
+        ],
+        "comment": "Vi valgte disse etter en analyse av hele porteføljen og samtaler med "
+        "leverandørene.",
+    }
+    assert im.warnings == []
+
+
+def test_a_risk_table_without_any_known_theme_is_kept_as_its_comment() -> None:
+    im = imported({"2.A.3": [RISK_HEADER, "", "Ingen kjente tema her."]})
+    assert step(im, "step2", "a3") == {"risks": [], "comment": "Ingen kjente tema her."}
+    assert warnings(im) == [
+        "steps.step2.a3: tabellen kunne ikke leses; teksten står som kommentar."
+    ]
+    assert im.notes["steps.step2.a3"][1] == "Teksten fra PDF-en: Ingen kjente tema her."
+
+
+def test_a_risk_without_a_name_gets_a_numbered_one_and_is_said() -> None:
+    im = imported({"2.A.3": [RISK_HEADER, "", "Lønn", "", "Asia"]})
+    assert step(im, "step2", "a3") == {
+        "risks": [{"name": "Risiko 1", "themes": ["Lønn"], "geography": "Asia"}]
+    }
+    assert warnings(im) == ["steps.step2.a3: risiko 1 har ikke noe navn i teksten."]
+
+
+def test_a_risk_name_on_the_line_of_its_first_theme() -> None:
+    im = imported({"2.A.3": [RISK_HEADER, "", "Transport Miljø", "Lønn", "", "Norge"]})
+    assert step(im, "step2", "a3") == {
+        "risks": [{"name": "Transport", "themes": ["Miljø", "Lønn"], "geography": "Norge"}]
+    }
+
+
+def test_a_risk_name_in_two_paragraphs_is_a_place_to_check() -> None:
+    im = imported({"2.A.3": [RISK_HEADER, "", "Møbler", "", "og inventar", "", "Lønn"]})
+    assert step(im, "step2", "a3") == {
+        "risks": [{"name": "Møbler og inventar", "themes": ["Lønn"]}]
+    }
+    assert warnings(im) == ["steps.step2.a3: navnet på risiko 1 er usikkert."]
+
+
+_LONG = (
+    "Beskriv faktiske eller forventede resultater av tiltaket, samt mål og aktiviteter for "
+    "kommende\nrapporteringsår :"
+)
+# The portal prints every field of a card, answered or not; two share one long label.
+CARD_FIELDS = ["Overordnet mål :", "Status :", "Mål i rapporteringsåret :", _LONG, _LONG]
+
+
+def _card(title: str, *values: str) -> list[str]:
+    lines = [title, ""]
+    for i, label in enumerate(CARD_FIELDS):
+        value = values[i] if i < len(values) else ""
+        lines += [*label.split("\n"), *([value] if value else []), ""]
+    return lines
+
+
+def _risks(*names: str) -> list[str]:
+    lines = [RISK_HEADER, ""]
+    for name in names:
+        lines += [name, "Lønn", "", "Asia", ""]
+    return lines
+
+
+def test_cards_follow_the_risks_by_name() -> None:
+    im = imported(
+        {
+            "2.A.3": _risks("Møbler", "Mat"),
+            "3.A.1": [
+                *_card("møbler", "Ingen barnearbeid.", "Pågår", "Kartlegge."),
+                *_card("Mat", "Trygg mat."),
+            ],
+        }
+    )
+    assert step(im, "step3", "a1") == [
+        # The card's title is written as the risk it follows.
+        {
+            "risk": "Møbler",
+            "overall_goal": "Ingen barnearbeid.",
+            "status": "Pågår",
+            "year_goal": "Kartlegge.",
+        },
+        {"risk": "Mat", "overall_goal": "Trygg mat."},
+    ]
+    assert im.warnings == []
+
+
+def test_a_card_for_a_risk_that_is_not_in_the_table_is_a_place_to_check() -> None:
+    im = imported(
+        {"2.A.3": _risks("Møbler"), "3.A.1": _card("Datautstyr", "Ingen konfliktmineraler.")}
+    )
+    assert step(im, "step3", "a1") == [
+        {"risk": "Datautstyr", "overall_goal": "Ingen konfliktmineraler."}
+    ]
+    assert warnings(im) == [
+        "steps.step3.a1: kort 1: «Datautstyr» finnes ikke blant radene kortene følger."
+    ]
+
+
+def test_a_card_without_a_title_takes_the_risks_name_and_is_said() -> None:
+    im = imported({"2.A.3": _risks("Møbler"), "3.A.1": _card("", "Ingen barnearbeid.")})
+    assert step(im, "step3", "a1") == [{"risk": "Møbler", "overall_goal": "Ingen barnearbeid."}]
+    assert warnings(im) == [
+        "steps.step3.a1: kort 1: «» finnes ikke blant radene kortene følger.",
+        "steps.step3.a1: kort 1 har ikke noe navn i teksten.",
+    ]
+
+
+def test_a_card_without_a_title_or_risks_gets_a_numbered_name() -> None:
+    im = imported({"3.A.1": _card("", "Ingen barnearbeid.")})
+    assert step(im, "step3", "a1") == [{"risk": "Risiko 1", "overall_goal": "Ingen barnearbeid."}]
+    assert warnings(im) == ["steps.step3.a1: kort 1 har ikke noe navn i teksten."]
+
+
+def test_text_where_the_cards_should_be_is_a_place_to_check() -> None:
+    im = imported({"3.A.1": ["Vi har ikke laget kort i år."]})
+    assert step(im, "step3", "a1") is None
+    assert warnings(im) == [
+        "steps.step3.a1: kortene kunne ikke leses; teksten står i neste spørsmål."
+    ]
+    assert im.notes["steps.step3.a1"][1] == "Teksten fra PDF-en: Vi har ikke laget kort i år."
+
+
+def test_follow_up_counts_are_grouped_by_their_method() -> None:
+    im = imported(
+        {
+            "4.A.2": [
+                "Sosial revisjon",
+                "3 stk Lønn",
+                "2 stk. HMS",
+                "",
+                "Egenerklæring:",
+                "1 200 stk Arbeidstid",
+                "",
+                "Flere er planlagt.",
+            ]
+        }
+    )
+    assert step(im, "step4", "a2") == {
+        "counts": [
+            {"method": "Sosial revisjon", "topic": "Lønn", "count": 3},
+            {"method": "Sosial revisjon", "topic": "HMS", "count": 2},
+            {"method": "Egenerklæring", "topic": "Arbeidstid", "count": 1200},
+        ],
+        "text": "Flere er planlagt.",
+    }
+    assert im.warnings == []
+
+
+def test_a_count_without_a_method_is_a_place_to_check() -> None:
+    im = imported({"4.A.2": ["3 stk Lønn"]})
+    assert step(im, "step4", "a2") == {
+        "counts": [{"method": "Uten metode", "topic": "Lønn", "count": 3}]
+    }
+    assert warnings(im) == ["steps.step4.a2: et antall står uten metode foran seg."]
+    assert im.notes["steps.step4.a2"][1] == "Teksten fra PDF-en: 3 stk Lønn"
+
+
+def test_follow_up_as_text_only_is_kept_as_its_text() -> None:
+    im = imported({"4.A.2": ["Ingen leverandører er fulgt opp i år."]})
+    assert step(im, "step4", "a2") == {
+        "counts": [],
+        "text": "Ingen leverandører er fulgt opp i år.",
+    }
+
+
+DEVIATIONS = [
+    "Type avvik (barnearbeid, HMS, lønn, arbeidstid etc)",
+    "Hvor i leverandørkjeden?",
+    "Tiltak iverksatt for å rette avvik",
+    "Status",
+]
+
+
+def test_deviation_rows_and_the_comment_after_them() -> None:
+    lines = ["1", ""]
+    for label, value in zip(DEVIATIONS, ["Lønn", "Fabrikk", "Ny avtale", "Lukket"], strict=True):
+        lines += [label, "", value, ""]
+    im = imported({"4.A.3": [*lines, "Kommentar etter tabellen."]})
+    assert step(im, "step4", "a3") == {
+        "rows": [{"type": "Lønn", "where": "Fabrikk", "action": "Ny avtale", "status": "Lukket"}],
+        "comment": "Kommentar etter tabellen.",
+    }
+
+
+def test_an_empty_deviation_row_is_no_row() -> None:
+    lines = ["1", ""] + [x for label in DEVIATIONS for x in (label, "")]
+    im = imported({"4.A.3": lines})
+    assert step(im, "step4", "a3") is None and im.warnings == []
+
+
+# -- the whole text ---------------------------------------------------------------------------
+
+
+def test_the_short_name_is_the_footers_most_common_name() -> None:
+    text = portal(footer="Vestvik") + "  |  Vestvik kommune  |   12\n"
+    assert read(Doc.from_text(text), E).short_name == "Vestvik"
+    # A tie goes to the first in alphabetical order, whatever the order in the text.
+    text = "  |  Bbb  |   1\n" + portal(footer="") + "  |  Aaa  |   2\n"
+    assert read(Doc.from_text(text), E).short_name == "Aaa"
+
+
+def test_a_footer_is_not_part_of_the_answer_it_interrupts() -> None:
+    im = imported({"1.A.2": ["Vedtatt i 2022 etter", "  |  Vestvik  |   9", " en høring."]})
+    assert step(im, "step1", "a2") == "Vedtatt i 2022 etter en høring."
+
+
+def test_pages_split_at_form_feeds() -> None:
+    doc = Doc.from_text("første side\n\fandre side\nmer")
+    assert doc.lines == ["første side", "andre side", "mer"]
+    # Each page's width is its own: the longest line of the page.
+    assert doc.width == [11, 10, 10]
+
+
+@pytest.mark.parametrize(
+    ("head", "year"),
+    [
+        ("Rapporteringsår 2023", 2023),
+        ("Årsrapport for 2022", 2022),
+        ("Rapport 2021 til EHN", 2021),
+        ("Rapport for2021", None),
+        ("Rapporteringsår 1999", None),
+    ],
+)
+def test_the_year_is_read_from_the_texts_start(head: str, year: int | None) -> None:
+    assert year_of(Doc.from_text(f"{head}\n")) == year
+
+
+def test_a_year_after_the_first_sixty_lines_is_not_the_reports_year() -> None:
+    text = "\n".join(["tekst"] * 60 + ["Rapporteringsår 2023"])
+    assert year_of(Doc.from_text(text)) is None
+    text = "\n".join(["tekst"] * 59 + ["Rapporteringsår 2023"])
+    assert year_of(Doc.from_text(text)) == 2023
+
+
+def test_a_text_with_few_of_the_labels_is_said() -> None:
+    text = "1.A.1 Lenke til offentlig tilgjengelig policy for egen virksomhet\n\nhttps://v.no\n"
+    im = read(Doc.from_text(text), E)
+    assert step(im, "step1", "a1") == "https://v.no"
+    assert warnings(im) == [
+        "teksten har bare 1 av skjemaets 53 ledetekster; er det hele rapporten?"
+    ]
+
+
+def _up_to(label: str) -> str:
+    text = portal()
+    return text[: text.index(label)]
+
+
+def test_a_quarter_of_the_labels_is_enough() -> None:
+    # 53 labels: 13 found is a quarter (rounded down), 12 is less.
+    im = read(Doc.from_text(_up_to("1.D Forankring")), E)
+    assert im.warnings == []
+    im = read(Doc.from_text(_up_to("1.C.1 ")), E)
+    assert warnings(im) == [
+        "teksten har bare 12 av skjemaets 53 ledetekster; er det hele rapporten?"
+    ]
+
+
+# -- the report made of what was read ---------------------------------------------------------
+
+
+def test_without_a_year_last_year_is_set_in_and_said() -> None:
+    im = imported({"contact": ["Vestvik kommune"]})
+    data = build_data(im, year=None, edition=E, today=TODAY)
+    assert data["report"] == {"year": 2025, "form": DEFAULT, "language": "nb"}
+    assert warnings(im) == [
+        "report.year: rapporteringsåret står ikke i teksten; 2025 er satt inn. Rett det, "
+        "eller bruk --year."
+    ]
+
+
+def test_the_year_given_wins_over_the_texts() -> None:
+    im = read(Doc.from_text("Rapporteringsår 2023\n" + portal()), E)
+    assert build_data(im, year=2024, edition=E, today=TODAY)["report"]["year"] == 2024
+    assert build_data(im, year=None, edition=E, today=TODAY)["report"]["year"] == 2023
+    assert not any(w.startswith("report.year") for w in warnings(im))
+
+
+def test_the_members_name_comes_from_key_figures_then_the_back_page_then_the_footer() -> None:
+    key_info = [KEY_INFO, "", *_key_info("Navn på virksomheten", "Vestvik kommune")]
+    im = imported({"key_info": key_info, "contact": ["Vestvik by"]})
+    assert build_data(im, year=2024, edition=E)["member"] == {
+        "name": "Vestvik kommune",
+        "short_name": "Vestvik",
+    }
+    im = imported({"contact": ["Vestvik by"]})
+    assert build_data(im, year=2024, edition=E)["member"]["name"] == "Vestvik by"
+    im = imported()
+    assert build_data(im, year=2024, edition=E)["member"]["name"] == "Vestvik"
+    assert im.warnings == []
+
+
+def test_without_any_name_the_placeholder_is_written_and_said() -> None:
+    im = imported(footer="")
+    data = build_data(im, year=2024, edition=E)
+    assert data["member"] == {"name": "Virksomhetens navn", "short_name": "Virksomhetens navn"}
+    assert warnings(im) == [
+        "member.name: virksomhetens navn står ikke i teksten; skriv det inn.",
+        "member.short_name: bunnteksten med kortnavnet ble ikke funnet; «Virksomhetens navn» "
+        "er brukt.",
+    ]
+
+
+def test_without_a_footer_the_name_is_the_short_name_cut_at_its_longest() -> None:
+    name = "Vestvik interkommunale innkjøpskontor for helse og omsorg"
+    im = imported({"contact": [name]}, footer="")
+    assert build_data(im, year=2024, edition=E)["member"] == {
+        "name": name,
+        "short_name": name[:40].rstrip(),
+    }
+    assert warnings(im) == [
+        "member.short_name: bunnteksten med kortnavnet ble ikke funnet; "
+        f"«{name[:40].rstrip()}» er brukt."
+    ]
+    im = imported({"contact": ["x" * 40]}, footer="")
+    assert build_data(im, year=2024, edition=E)["member"]["short_name"] == "x" * 40
+
+
+def test_a_footer_name_longer_than_the_short_name_may_be_is_cut_and_said() -> None:
+    footer = "Vestvik kommune innkjøp og anskaffelser sør"
+    assert len(footer) > 40
+    im = imported(footer=footer)
+    assert build_data(im, year=2024, edition=E)["member"]["short_name"] == footer[:40].rstrip()
+    assert warnings(im) == [
+        "member.short_name: kortnavnet i bunnteksten er for langt; det er kuttet."
+    ]
+    im = imported(footer="v" * 40)
+    assert build_data(im, year=2024, edition=E)["member"]["short_name"] == "v" * 40
+    assert im.warnings == []
+
+
+def test_answers_are_counted_per_step() -> None:
+    im = imported({"1.A.1": ["https://v.no"], "1.B.1": ["Slik."], "6.B.1": ["Slik."]})
+    counts = count_answers(build_data(im, year=2024, edition=E), E)
+    assert counts == [(1, 2, 8), (2, 0, 4), (3, 0, 8), (4, 0, 3), (5, 0, 1), (6, 1, 3)]
+
+
+# -- the source file and the command ----------------------------------------------------------
+
+
+def _source(tmp_path: Path, text: str, name: str = "vestvik.txt") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_import_writes_the_header_the_answers_and_the_notes(tmp_path: Path) -> None:
+    source = _source(
+        tmp_path, portal({"1.A.1": ["Se nettsidene."], "contact": ["Vestvik kommune"]})
+    )
+    result = import_report(source, year=2024)
+    text = result.text
+    assert "# Rapport til Etisk handel Norge (EHN) for 2024: Vestvik kommune.\n" in text
+    assert "«vestvik.txt» med «ehnreport import» for skjemaet ehn-public-2024." in text
+    assert "    # SJEKK: svaret er ikke en nettadresse; skriv adressen inn.\n" in text
+    assert "    # Teksten fra PDF-en: Se nettsidene.\n" in text
+    assert result.counts[0] == (1, 0, 8)
+    assert [w.text("nb") for w in result.warnings] == [
+        "steps.step1.a1: svaret er ikke en nettadresse; skriv adressen inn."
+    ]
+    lines = summary(result)
+    assert lines[0] == (
+        "Besvarte spørsmål: trinn 1 0/8, trinn 2 0/4, trinn 3 0/8, trinn 4 0/3, trinn 5 0/1, "
+        "trinn 6 0/3."
+    )
+    assert lines[1:] == [
+        "Steder å sjekke (1), merket SJEKK i filen:",
+        "  steps.step1.a1: svaret er ikke en nettadresse; skriv adressen inn.",
+    ]
+
+
+def test_an_import_with_nothing_unsure_says_so(tmp_path: Path) -> None:
+    source = _source(tmp_path, portal({"contact": ["Vestvik kommune"]}))
+    result = import_report(source, year=2024)
+    assert result.warnings == []
+    assert summary(result)[1:] == [
+        "Ingen steder ble markert som usikre; les likevel gjennom mot PDF-en."
+    ]
+
+
+def test_a_text_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "bom.txt"
+    text = "1.A.1 Lenke til offentlig tilgjengelig policy for egen virksomhet\n\nhttps://v.no\n"
+    source.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert read(read_doc(source), E).data["steps"]["step1"]["a1"] == "https://v.no"
+
+
+@pytest.mark.parametrize("year", [2000, 2100])
+def test_the_years_at_the_edges_are_possible(tmp_path: Path, year: int) -> None:
+    source = _source(tmp_path, portal({"contact": ["Vestvik kommune"]}))
+    assert load_file_text(import_report(source, year=year).text)["report"]["year"] == year
+
+
+def load_file_text(text: str) -> Any:
+    from ehnreport.loader import load_text
+
+    return load_text(text).data
+
+
+@pytest.mark.parametrize("year", [1999, 2101, 24])
+def test_a_year_outside_the_possible_ones_is_refused(tmp_path: Path, year: int) -> None:
+    source = _source(tmp_path, portal())
+    with pytest.raises(InputFileError) as exc:
+        import_report(source, year=year)
+    assert str(exc.value) == f"{year} er ikke et mulig rapporteringsår. Skriv det som 2024."
+
+
+def test_an_unknown_edition_names_the_known_ones(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError) as exc:
+        import_report(_source(tmp_path, portal()), edition="ehn-1999")
+    assert str(exc.value) == "ukjent skjemautgave «ehn-1999». Kjente: ehn-public-2024."
+
+
+def test_the_edition_is_chosen_by_the_year_when_none_is_given(tmp_path: Path) -> None:
+    source = _source(tmp_path, "Rapporteringsår 2023\n" + portal({"contact": ["Vestvik"]}))
+    data = load_file_text(import_report(source, today=TODAY).text)
+    assert (data["report"]["year"], data["report"]["form"]) == (2023, DEFAULT)
+
+
+def test_a_text_with_none_of_the_labels_is_refused_with_its_name(tmp_path: Path) -> None:
+    source = _source(tmp_path, "Handleliste\nMelk\n", "liste.txt")
+    with pytest.raises(InputFileError) as exc:
+        import_report(source, year=2024)
+    assert str(exc.value) == (
+        f"{source}: fant ingen av skjemaets ledetekster i teksten; er dette en rapport til EHN?"
+    )
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "stor.txt"
+    with source.open("wb") as fh:
+        fh.truncate(MAX_SOURCE + 1)  # sparse: no 20 MiB written
+    with pytest.raises(InputFileError) as exc:
+        read_doc(source)
+    assert str(exc.value) == f"{source}: filen er større enn 20 MiB."
+
+
+def test_a_file_at_the_size_cap_is_read_and_then_held_to_the_text_cap(tmp_path: Path) -> None:
+    source = tmp_path / "stor.txt"
+    with source.open("wb") as fh:
+        fh.truncate(MAX_SOURCE)
+    with pytest.raises(InputFileError) as exc:
+        read_doc(source)
+    assert str(exc.value) == f"{source}: teksten er lengre enn 2 097 152 tegn."
+
+
+def test_a_text_one_character_over_the_text_cap_is_refused(tmp_path: Path) -> None:
+    source = _source(tmp_path, "ø" * (MAX_TEXT + 1))  # two bytes each: under the size cap
+    with pytest.raises(InputFileError) as exc:
+        read_doc(source)
+    assert str(exc.value) == f"{source}: teksten er lengre enn 2 097 152 tegn."
+
+
+def test_a_text_at_the_text_cap_is_read(tmp_path: Path) -> None:
+    line = "x" * 99 + "\n"
+    source = _source(tmp_path, line * (MAX_TEXT // 100) + "y" * (MAX_TEXT % 100))
+    assert len(source.read_text(encoding="utf-8")) == MAX_TEXT
+    assert len(read_doc(source).lines) == MAX_TEXT // 100 + 1
+
+
+def test_bytes_that_are_neither_pdf_nor_utf8_are_refused(tmp_path: Path) -> None:
+    source = tmp_path / "latin.txt"
+    source.write_bytes("Nøkkelinformasjon".encode("latin-1"))
+    with pytest.raises(InputFileError) as exc:
+        read_doc(source)
+    assert str(exc.value) == (
+        f"{source}: er verken en PDF eller en tekstfil i UTF-8. Lagre teksten som UTF-8."
+    )
+
+
+def test_a_damaged_pdf_is_refused_with_its_name(tmp_path: Path) -> None:
+    source = tmp_path / "skadet.pdf"
+    source.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n%%EOF\n")
+    with pytest.raises(InputFileError) as exc:
+        read_doc(source)
+    assert str(exc.value) == (f"{source}: PDF-en kan ikke leses; den er skadet eller ikke en PDF.")
+
+
+def test_the_command_writes_the_report_and_says_what_to_check(tmp_path: Path) -> None:
+    source = _source(tmp_path, portal({"1.A.1": ["Se nettsidene."], "contact": ["Vestvik"]}))
+    target = tmp_path / "ut" / "vestvik.yaml"
+    result = runner.invoke(
+        app,
+        ["import", str(source), "-o", str(target), "--year", "2024"],
+        catch_exceptions=False,
+        env={"GITHUB_ACTIONS": ""},
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == [
+        "Steder å sjekke (1), merket SJEKK i filen:",
+        "  steps.step1.a1: svaret er ikke en nettadresse; skriv adressen inn.",
+    ]
+    data = load_file(target).data
+    assert (data["member"]["name"], data["member"]["short_name"]) == ("Vestvik", "Vestvik")
+    assert oct(target.stat().st_mode & 0o777) == "0o644"
+    assert [p.name for p in target.parent.iterdir()] == ["vestvik.yaml"]
+
+
+# -- writing the report -----------------------------------------------------------------------
+
+
+def _minimal(**answers: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "report": {"year": 2024, "form": DEFAULT, "language": "nb"},
+        "member": {"name": "Vestvik kommune", "short_name": "Vestvik"},
+    }
+    data.update(answers)
+    return data
+
+
+def test_free_text_is_written_as_a_block_and_read_back_the_same() -> None:
+    data = _minimal(steps={"step1": {"a2": "Vedtatt i 2022.\n\n- kurs\n- maler\n\n\n"}})
+    text = report_yaml(data, E, header=["Vestvik."])
+    assert "    a2: |\n      Vedtatt i 2022.\n\n      - kurs\n      - maler\n" in text
+    assert load_file_text(text)["steps"]["step1"]["a2"] == "Vedtatt i 2022.\n\n- kurs\n- maler\n"
+
+
+def test_a_list_answer_is_written_item_by_item() -> None:
+    data = _minimal(goals={"next_year": ["Første mål", "Andre\nmål"]})
+    text = report_yaml(data, E, header=["Vestvik."])
+    assert load_file_text(text)["goals"]["next_year"] == ["Første mål\n", "Andre\nmål\n"]
+
+
+def test_card_prose_is_a_block_and_the_cards_name_stays_on_its_line() -> None:
+    card = {"risk": "Møbler", "overall_goal": "Ingen barnearbeid.", "status": None}
+    data = _minimal(steps={"step3": {"a1": [card]}})
+    text = report_yaml(data, E, header=["Vestvik."])
+    assert "      - risk: Møbler\n        overall_goal: |\n          Ingen barnearbeid.\n" in text
+    assert load_file_text(text)["steps"]["step3"]["a1"] == [
+        {"risk": "Møbler", "overall_goal": "Ingen barnearbeid.\n"}
+    ]
+
+
+def test_a_table_cell_stays_on_its_line_unless_it_holds_a_line_break() -> None:
+    rows = [{"procurement": "Møbler", "suppliers": 3}, {"procurement": "Mat\nog drikke"}]
+    data = _minimal(steps={"step2": {"a2": {"rows": rows, "comment": "Slik.", "x": None}}})
+    text = report_yaml(data, E, header=["Vestvik."])
+    assert "        - procurement: Møbler\n" in text
+    a2 = load_file_text(text)["steps"]["step2"]["a2"]
+    assert a2 == {
+        "rows": [
+            {"procurement": "Møbler", "suppliers": 3},
+            {"procurement": "Mat\nog drikke\n"},
+        ],
+        "comment": "Slik.\n",
+    }
+
+
+def test_goals_text_and_comment_are_blocks_the_status_a_word() -> None:
+    goals = {"current": [{"text": "Kartlegge", "status": "Pågår", "comment": "Halvveis"}]}
+    text = report_yaml(_minimal(goals=goals), E, header=["Vestvik."])
+    assert load_file_text(text)["goals"]["current"] == [
+        {"text": "Kartlegge\n", "status": "Pågår", "comment": "Halvveis\n"}
+    ]
+
+
+@pytest.mark.parametrize("empty", [None, "", "  \n", [], {}])
+def test_an_empty_answer_is_written_as_init_leaves_it(empty: Any) -> None:
+    text = report_yaml(_minimal(steps={"step1": {"a2": empty}}), E, header=["Vestvik."])
+    blank = report_yaml(_minimal(), E, header=["Vestvik."])
+    assert text == blank
+
+
+def test_a_note_is_written_above_its_key_even_when_it_is_unanswered() -> None:
+    notes = {"steps.step1.a1": ["SJEKK: se her."], "key_info.employees": ["SJEKK: tallet."]}
+    text = report_yaml(_minimal(), E, header=["Vestvik."], notes=notes)
+    assert "    # SJEKK: se her.\n" in text
+    assert "  # SJEKK: tallet.\n" in text
+
+
+def test_a_checked_report_is_written_with_its_warnings(tmp_path: Path) -> None:
+    target = tmp_path / "ny" / "mappe" / "vestvik.yaml"
+    text = report_yaml(_minimal(), E, header=["Vestvik."])
+    found = write_checked(target, text)
+    assert target.read_text(encoding="utf-8") == text
+    assert found and all(not d.is_error for d in found)
+    assert [p.name for p in target.parent.iterdir()] == ["vestvik.yaml"]
+
+
+def test_an_invalid_report_is_never_written(tmp_path: Path) -> None:
+    target = tmp_path / "vestvik.yaml"
+    text = report_yaml(_minimal(), E, header=["Vestvik."]).replace("year: 2024", "year: tjue")
+    with pytest.raises(BuildError) as exc:
+        write_checked(target, text)
+    assert str(exc.value).startswith(f"{target}: rapporten som ble laget er ikke gyldig (")
+    assert str(exc.value).endswith("); ingenting er skrevet. Meld gjerne fra om dette.")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_that_cannot_be_placed_leaves_nothing_behind(tmp_path: Path) -> None:
+    target = tmp_path / "vestvik.yaml"
+    target.mkdir()  # a folder where the file would go: the rename fails
+    text = report_yaml(_minimal(), E, header=["Vestvik."])
+    with pytest.raises(BuildError) as exc:
+        write_checked(target, text)
+    assert str(exc.value).startswith(f"{target}: kunne ikke skrives (")
+    assert [p.name for p in tmp_path.iterdir()] == ["vestvik.yaml"]
+    assert list(target.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_made_is_said(tmp_path: Path) -> None:
+    (tmp_path / "fil").write_text("", encoding="utf-8")
+    target = tmp_path / "fil" / "vestvik.yaml"
+    with pytest.raises(BuildError) as exc:
+        write_checked(target, "x: 1\n")
+    assert str(exc.value).startswith(f"{tmp_path / 'fil'}: kan ikke skrive hit (")
+
+
+def test_a_report_written_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = report_yaml(_minimal(), E, header=["Vestvik."])
+    write_checked(Path("vestvik.yaml"), text)
+    assert (tmp_path / "vestvik.yaml").read_text(encoding="utf-8") == text
+    assert os.listdir(tmp_path) == ["vestvik.yaml"]
