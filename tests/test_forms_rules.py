@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -861,3 +862,168 @@ def test_a_rule_broken_in_a_step_is_shown_at_its_line(tmp_path: Path) -> None:
     assert found[0].startswith(
         f"form.yaml:{line}:12: error[form-spec] steps[0].intro: her står navnet på en tekstmal"
     )
+
+
+# -- looking questions up ------------------------------------------------------------------
+
+
+def test_questions_are_found_by_id_code_and_path() -> None:
+    e = forms.load_edition(forms.DEFAULT)
+    assert e.question("contact.email").key == "email"
+    assert e.path_of("contact.email") == ("contact", "email")
+    assert e.path_of("key-info.employees") == ("key_info", "employees")
+    assert e.by_code("6.B.1").id == "step6.access-to-remedy"
+    for lookup in (e.question, e.path_of):
+        with pytest.raises(KeyError):
+            lookup("step9.none")
+    with pytest.raises(KeyError):
+        e.by_code("9.Z.9")
+    paths = [path for path, _ in e.questions()]
+    assert paths[0] == ("report", "year") and paths[-1] == ("contact", "email")
+    assert paths[6] == ("member", "name")
+    assert ("steps", "step3", "a1") in paths
+    assert [q.id for q in e.steps[1].questions] == [
+        "step2.risk-mapping",
+        "step2.requirements-in-procurement",
+        "step2.prioritised-risks",
+        "step2.prioritisation-reasons",
+    ]
+
+
+def test_each_edition_finds_its_own_questions() -> None:
+    # Two editions with the same ids: each lookup answers from the edition asked.
+    first = forms.load_edition(forms.DEFAULT)
+    data = copy.deepcopy(DATA)
+    data["id"] = "ehn-public-2099"
+    _at(data, STEP2_A3)["key"] = "a9"
+    second = edition_from_data(data)
+    for _ in range(2):  # the second time from the index made the first time
+        assert first.path_of("step2.prioritised-risks") == ("steps", "step2", "a3")
+        assert second.path_of("step2.prioritised-risks") == ("steps", "step2", "a9")
+        assert second.question("step2.prioritised-risks").key == "a9"
+
+
+def test_a_text_in_a_language_or_none() -> None:
+    e = forms.load_edition(forms.DEFAULT)
+    title = e.title
+    assert e.text(title) == title["nb"]
+    assert e.text(title, "en") == "Ethical Trade Norway's reporting form for public bodies, 2024"
+    assert e.text(title, "se") == ""
+    assert e.text(None, "nb") == ""
+
+
+def test_a_tables_column_by_key() -> None:
+    table = forms.load_edition(forms.DEFAULT).question("step2.prioritised-risks").table
+    assert table is not None
+    assert table.column("themes").vocabulary == "themes"
+    assert table.column("geography").key == "geography"
+
+
+# -- editions in a --forms folder ------------------------------------------------------------
+
+
+@pytest.fixture
+def added() -> Iterator[None]:
+    yield
+    forms.reset_added()
+
+
+def _edition_folder(root: Path, *ids: str, broken: str = "") -> Path:
+    """A --forms folder with a copy of the bundled edition under each id."""
+    for edition_id in ids:
+        (root / edition_id).mkdir(parents=True)
+        text = FORM_TEXT.replace(f"id: {forms.DEFAULT}\n", f"id: {edition_id}\n", 1)
+        (root / edition_id / "form.yaml").write_text(text, encoding="utf-8")
+    if broken:
+        (root / broken).mkdir(parents=True)
+        text = FORM_TEXT.replace(f"id: {forms.DEFAULT}\n", f"id: {broken}\n", 1)
+        (root / broken / "form.yaml").write_text(text.replace("year: 2024", "year: x"), "utf-8")
+    return root
+
+
+def test_a_folder_adds_each_edition_in_it(tmp_path: Path, added: None) -> None:
+    folder = _edition_folder(tmp_path / "skjema", "ehn-b-2030", "ehn-a-2030")
+    (folder / "notater").mkdir()  # no form.yaml: not an edition
+    found = forms.add_folder(folder)
+    assert [e.id for e in found] == ["ehn-a-2030", "ehn-b-2030"]
+    assert forms.known_editions() == (forms.DEFAULT, "ehn-a-2030", "ehn-b-2030")
+    assert forms.load_edition("ehn-b-2030") is found[1]
+    assert os.environ[forms.FORMS_ENV] == str(folder.resolve())
+
+
+def test_a_second_folder_is_remembered_once(tmp_path: Path, added: None) -> None:
+    one = _edition_folder(tmp_path / "en", "ehn-a-2030")
+    two = _edition_folder(tmp_path / "to", "ehn-b-2030")
+    forms.add_folder(one)
+    forms.add_folder(two)
+    forms.add_folder(one)
+    assert os.environ[forms.FORMS_ENV] == os.pathsep.join([str(one.resolve()), str(two.resolve())])
+
+
+def test_a_folder_with_one_broken_edition_adds_none(tmp_path: Path, added: None) -> None:
+    folder = _edition_folder(tmp_path / "skjema", "ehn-a-2030", "ehn-c-2030", broken="ehn-b-2030")
+    (folder / "ehn-d-2030").mkdir()
+    (folder / "ehn-d-2030" / "form.yaml").write_text("id: [\n", encoding="utf-8")
+    with pytest.raises(EditionError) as exc:
+        forms.add_folder(folder)
+    files = [Path(d.file).parent.name for d in exc.value.diagnostics]
+    assert files == ["ehn-b-2030", "ehn-d-2030"]  # every broken file, in folder order
+    assert forms.known_editions() == (forms.DEFAULT,)
+    assert forms.FORMS_ENV not in os.environ
+
+
+def test_a_folder_named_in_the_environment_is_read_once_and_a_broken_one_skipped(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    good = _edition_folder(tmp_path / "god", "ehn-a-2030")
+    bad = _edition_folder(tmp_path / "skadet", broken="ehn-b-2030")
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        forms.FORMS_ENV: os.pathsep.join(["", str(bad), str(good)]),
+        "PYTHONPATH": str(root),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "ehnreport", "forms"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    ids = [line.split()[0] for line in done.stdout.splitlines()[1:]]
+    assert ids == [forms.DEFAULT, "ehn-a-2030"]
+
+
+def test_an_edition_file_that_is_no_yaml_is_refused_at_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "form.yaml"
+    path.write_text("id: ehn\nyear: [2024\n", encoding="utf-8")
+    with pytest.raises(EditionError) as exc:
+        forms.load_edition_file(path)
+    (d,) = exc.value.diagnostics
+    assert (d.file, d.severity) == (str(path), "error")
+    assert d.line >= 2
+
+
+def test_a_missing_edition_file_is_refused_with_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "form.yaml"
+    with pytest.raises(EditionError) as exc:
+        forms.load_edition_file(path)
+    (d,) = exc.value.diagnostics
+    assert (d.file, d.line, d.column) == (str(path), 1, 1)
+
+
+def test_the_prepared_copy_is_the_checked_data_as_compact_json(tmp_path: Path) -> None:
+    path = tmp_path / "form.yaml"
+    path.write_text(FORM_TEXT, encoding="utf-8")
+    text = forms.prepared_text(path)
+    assert text.endswith("}\n") and "\n" not in text[:-1]
+    assert '"nb":"Rapporteringsår"' in text  # no spaces, letters as they are
+    assert json.loads(text) == DATA
+    path.write_text(FORM_TEXT.replace("year: 2024", "year: x", 1), encoding="utf-8")
+    with pytest.raises(EditionError):
+        forms.prepared_text(path)

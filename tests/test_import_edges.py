@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -1110,3 +1111,231 @@ def test_a_report_written_in_the_current_folder(
     write_checked(Path("vestvik.yaml"), text)
     assert (tmp_path / "vestvik.yaml").read_text(encoding="utf-8") == text
     assert os.listdir(tmp_path) == ["vestvik.yaml"]
+
+
+# -- the form as the importer reads it --------------------------------------------------------
+
+
+@pytest.fixture
+def editions(tmp_path: Path) -> Iterator[Callable[..., None]]:
+    """Add editions to the known ones: (id, sector, year) each, copies of the bundled one."""
+    from ehnreport import forms
+    from ehnreport.yamlwriter import dump
+
+    def add(*made: tuple[str, str, int]) -> None:
+        folder = tmp_path / "skjema"
+        base = load_file(forms.bundled_folder(DEFAULT) / "form.yaml").data
+        for edition_id, sector, year in made:
+            (folder / edition_id).mkdir(parents=True)
+            data = {**base, "id": edition_id, "sector": sector, "year": year}
+            (folder / edition_id / "form.yaml").write_text(dump(data), encoding="utf-8")
+        forms.add_folder(folder)
+
+    yield add
+    forms.reset_added()
+
+
+def test_the_edition_for_a_year_is_the_newest_made_for_it_or_before(editions: Any) -> None:
+    assert fv.edition_for_year(2024) == DEFAULT
+    assert fv.edition_for_year(1990) == DEFAULT  # before every edition: the oldest
+    editions(("ehn-public-2026", "public", 2026), ("ehn-public-2028", "public", 2028))
+    assert fv.edition_for_year(2025) == DEFAULT
+    assert fv.edition_for_year(2026) == "ehn-public-2026"
+    assert fv.edition_for_year(2027) == "ehn-public-2026"
+    assert fv.edition_for_year(2030) == "ehn-public-2028"
+
+
+def test_the_edition_for_a_year_keeps_to_its_sector(editions: Any) -> None:
+    editions(("ehn-private-2022", "private", 2022), ("ehn-private-2030", "private", 2030))
+    assert fv.edition_for_year(2031) == DEFAULT
+    assert fv.edition_for_year(2031, "private") == "ehn-private-2030"
+    assert fv.edition_for_year(2025, "private") == "ehn-private-2022"
+    assert fv.edition_for_year(2020, "private") == "ehn-private-2022"
+    # A sector without editions of its own takes any.
+    assert fv.edition_for_year(2031, "frivillig") == "ehn-private-2030"
+    assert fv.edition_for_year(2023, "frivillig") == "ehn-private-2022"
+
+
+def test_of_two_editions_for_the_same_year_the_one_added_later_is_taken(editions: Any) -> None:
+    editions(("a-public-2030", "public", 2030), ("b-public-2030", "public", 2030))
+    assert fv.edition_for_year(2030) == "b-public-2030"
+
+
+def test_the_parts_and_words_the_importer_looks_for() -> None:
+    assert fv.part_title(E, "goals") == "Mål og fremdrift"
+    assert fv.part_title(E, "finnes-ikke") == ""
+    with pytest.raises(KeyError):
+        fv.part(E, "finnes-ikke")
+    assert fv.part(E, "contact").key == "contact"
+    assert fv.goal_statuses(E) == ["Gjennomført", "Pågår", "Forsinket", "Ikke startet", "Utgår"]
+    assert E.themes is not None
+    assert fv.themes(E) == E.themes["nb"] and "Lønn" in fv.themes(E)
+    risks = E.question("step2.prioritised-risks").table
+    assert risks is not None
+    assert [fv.column_label(E, c) for c in risks.columns] == [
+        "Prioritert risiko",
+        "Relatert tema",
+        "Geografi",
+    ]
+    assert fv.table_of(E, "steps.step2.a3") is risks
+    assert fv.table_of(E, "steps.step2.a1") is None
+    assert fv.table_of(E, "steps.step9.a1") is None
+
+
+def test_every_question_is_listed_with_its_path_and_label() -> None:
+    views = fv.questions(E)
+    assert len(views) == 53
+    first = views[0]
+    assert (first.dotted, first.q.id, first.label) == (
+        "report.year",
+        "report.year",
+        "Rapporteringsår",
+    )
+    by_id = fv.by_id(E)
+    assert by_id["step2.prioritised-risks"].path == ("steps", "step2", "a3")
+    assert by_id["contact.email"].dotted == "contact.email"
+    assert len(by_id) == len(views)
+
+
+def test_the_columns_that_name_a_row() -> None:
+    def names(question_id: str) -> tuple[str, ...]:
+        table = E.question(question_id).table
+        assert table is not None
+        return fv.name_columns(table)
+
+    assert names("step2.prioritised-risks") == ("name",)
+    assert names("step2.requirements-in-procurement") == ("procurement",)
+    # No required text column: the first column names the row.
+    assert names("step4.deviations") == ("type",)
+
+
+@pytest.mark.parametrize(
+    ("value", "answered"),
+    [
+        (None, False),
+        ("", False),
+        (" \n", False),
+        ("x", True),
+        (0, True),
+        (False, True),
+        ([], False),
+        ([None, " "], False),
+        ([None, "x"], True),
+        ({}, False),
+        ({"a": None, "b": [""]}, False),
+        ({"a": None, "b": {"c": 3}}, True),
+    ],
+)
+def test_what_counts_as_an_answer(value: Any, answered: bool) -> None:
+    assert fv.answered(value) is answered
+
+
+def test_errors_of_a_report_are_counted() -> None:
+    data = load_file_text(report_yaml(_minimal(), E, header=["Vestvik."]))
+    assert fv.report_errors(data) == 0
+    data["report"]["year"] = "tjue"
+    data["member"]["name"] = 7
+    assert fv.report_errors(data) == 2
+
+
+# -- text as the member wrote it ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("a\u00a0b\u202fc\td", "a b c d"),
+        ("sam\u00adfunn", "samfunn"),
+        ("a\x00b\x07c\x1bd\x7fe\x9ff\u2028g\u2029h\ufeffi", "abcdefghi"),
+        ("e\u0301", "é"),
+        ("slutt.   ", "slutt. "),
+        ("slutt.\u00a0", "slutt. "),
+        ("   ", ""),
+        ("", ""),
+        ("  inntrykk", "  inntrykk"),
+    ],
+)
+def test_a_line_is_cleaned_of_control_characters_and_odd_spaces(raw: str, clean: str) -> None:
+    from ehnreport.importer.text import clean_line
+
+    assert clean_line(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("lines", "width", "joined"),
+    [
+        # The next line begins in lower case, or with / ) ] , ;: the PDF wrapped it.
+        (["Vi kjøper", "mye."], 80, ["Vi kjøper mye."]),
+        (["Vi kjøper", "(og selger)"], 80, ["Vi kjøper", "(og selger)"]),
+        (["Vi kjøper (mye", ") og selger."], 80, ["Vi kjøper (mye ) og selger."]),
+        (["Varer", ", tjenester"], 80, ["Varer , tjenester"]),
+        (["Vi brukte", "2024 på dette."], 80, ["Vi brukte 2024 på dette."]),
+        # A digit after a sentence's end, and a capital after it, begin a line of their own.
+        (["Vedtatt.", "2024 kom ny plan."], 80, ["Vedtatt.", "2024 kom ny plan."]),
+        (["Vedtatt!", "Neste år mer."], 10, ["Vedtatt!", "Neste år mer."]),
+        (["Dette:", "Neste"], 3, ["Dette:", "Neste"]),
+        # A capital after a line that was full: the next word did not fit.
+        (["Vi har møtt", "Leverandører"], 20, ["Vi har møtt Leverandører"]),
+        (["Vi har møtt", "Leverandører"], 24, ["Vi har møtt", "Leverandører"]),
+        (["Vi har møtt", "Leverandører"], 23, ["Vi har møtt Leverandører"]),
+        # A list item or an empty line is never joined to the line before.
+        (["Tiltak", "- kurs"], 3, ["Tiltak", "- kurs"]),
+        (["Tiltak", "2. kurs"], 3, ["Tiltak", "2. kurs"]),
+    ],
+)
+def test_a_line_break_is_the_pdfs_or_the_members(
+    lines: list[str], width: int, joined: list[str]
+) -> None:
+    from ehnreport.importer.text import unwrap
+
+    assert unwrap(lines, width) == joined
+
+
+def test_lines_are_joined_without_a_space_after_a_hyphen_or_around_a_slash() -> None:
+    from ehnreport.importer.text import join_pair, one_line
+
+    assert join_pair("CO2-", "ekvivalenter") == "CO2-ekvivalenter"
+    assert join_pair("produksjon/", "verdikjede") == "produksjon/verdikjede"
+    assert join_pair("produksjon ", " /verdikjede") == "produksjon/verdikjede"
+    assert join_pair("to ", " ord") == "to ord"
+    assert one_line(["", " Vestvik ", "", "kommune", "  "]) == "Vestvik kommune"
+    assert one_line(["   ", ""]) == ""
+
+
+def test_paragraphs_split_at_blank_lines_and_keep_the_members_line_end() -> None:
+    from ehnreport.importer.text import paragraphs
+
+    assert paragraphs(["", " a ", "b", "", "", "c", ""]) == [["a ", "b"], ["c"]]
+    assert paragraphs(["", "  "]) == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "text"),
+    [
+        (["• en", "– to", "▪ tre", "* fire", "· fem"], "- en\n- to\n- tre\n- fire\n- fem"),
+        (["1) en", "12. to"], "1. en\n12. to"),
+        (["Før:", "- en", "Etter."], "Før:\n\n- en\n\nEtter."),
+        (["- en", "", "Etter."], "- en\n\nEtter."),
+        (["#1 i klassen"], "\\#1 i klassen"),
+        (["+ og -"], "\\+ og -"),
+        (["> 50 %"], "\\> 50 %"),
+        (["= likt"], "\\= likt"),
+        (["*viktig*"], "\\*viktig*"),
+        (["1.A.1 er svart"], "1.A.1 er svart"),
+        (["en", "", "", "to"], "en\n\nto"),
+        (["", "  "], ""),
+    ],
+)
+def test_the_members_text_as_markdown(lines: list[str], text: str) -> None:
+    from ehnreport.importer.text import markdown
+
+    assert markdown(lines, 80) == text
+
+
+def test_list_items_and_words() -> None:
+    from ehnreport.importer.text import first_word, is_list_item, squash
+
+    assert is_list_item("  • punkt") and is_list_item("3) punkt")
+    assert not is_list_item("•punkt") and not is_list_item("1234. punkt")
+    assert first_word("  to ord") == "to" and first_word("  ") == ""
+    assert squash(" Mål  og\nFremdrift ") == "målogfremdrift"
