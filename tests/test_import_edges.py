@@ -1339,3 +1339,265 @@ def test_list_items_and_words() -> None:
     assert not is_list_item("•punkt") and not is_list_item("1234. punkt")
     assert first_word("  to ord") == "to" and first_word("  ") == ""
     assert squash(" Mål  og\nFremdrift ") == "målogfremdrift"
+
+
+# -- a PDF's text: a tagged PDF is read through its structure ------------------------------------
+# The PDFs here are made with pypdf, element by element, as small as each test needs:
+# one page in Helvetica, each leaf element's text a marked-content sequence of its own.
+
+
+def _name(value: str) -> Any:
+    from pypdf.generic import NameObject
+
+    return NameObject("/" + value)
+
+
+def _dict(**items: Any) -> Any:
+    from pypdf.generic import DictionaryObject
+
+    return DictionaryObject({_name(k): v for k, v in items.items()})
+
+
+def _literal(text: str) -> bytes:
+    raw = text.encode("cp1252")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def tagged_pdf(
+    tree: list[Any], *, artifacts: tuple[str, ...] = (), tagged: bool = True, pages: int = 1
+) -> bytes:
+    """A PDF whose structure tree holds `tree`: (type, text), (type, [lines]), (type,
+    [elements]), or ("Link", text, address)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        BooleanObject,
+        DecodedStreamObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    font = _dict(
+        Type=_name("Font"),
+        Subtype=_name("Type1"),
+        BaseFont=_name("Helvetica"),
+        Encoding=_name("WinAnsiEncoding"),
+    )
+    page[_name("Resources")] = _dict(Font=_dict(F1=writer._add_object(font)))
+    ops: list[bytes] = []
+    at = {"y": 800, "mcid": 0}
+
+    def show(text: str, tag: str) -> Any:
+        n = at["mcid"]
+        ops.append(
+            b"/%s <</MCID %d>> BDC BT /F1 10 Tf 50 %d Td %s Tj ET EMC"
+            % (tag.encode(), n, at["y"], _literal(text))
+        )
+        at["y"] -= 14
+        at["mcid"] += 1
+        return NumberObject(n)
+
+    def element(node: Any, parent: Any) -> Any:
+        kind, content = node[0], node[1]
+        made = _dict(Type=_name("StructElem"), S=_name(kind), Pg=page.indirect_reference)
+        ref = writer._add_object(made)
+        made[_name("P")] = parent
+        if isinstance(content, str):
+            kids = [show(content, kind)]
+        elif content and isinstance(content[0], str):
+            kids = [show(line, kind) for line in content]
+        else:
+            kids = [element(k, ref) for k in content]
+        if len(node) > 2:  # a link and the annotation it points through
+            action = _dict(S=_name("URI"), URI=TextStringObject(node[2]))
+            annot = _dict(Type=_name("Annot"), Subtype=_name("Link"), A=action)
+            kids.append(_dict(Type=_name("OBJR"), Obj=writer._add_object(annot)))
+        made[_name("K")] = ArrayObject(kids)
+        return ref
+
+    root = _dict(Type=_name("StructTreeRoot"))
+    root_ref = writer._add_object(root)
+    root[_name("K")] = ArrayObject([element(("Document", tree), root_ref)])
+    for text in artifacts:
+        ops.append(b"/Artifact BMC BT /F1 8 Tf 50 %d Td %s Tj ET EMC" % (at["y"], _literal(text)))
+        at["y"] -= 14
+    stream = DecodedStreamObject()
+    stream.set_data(b"\n".join(ops))
+    page[_name("Contents")] = writer._add_object(stream)
+    for _ in range(pages - 1):
+        writer.add_blank_page(595, 842)
+    if tagged:
+        writer._root_object[_name("StructTreeRoot")] = root_ref
+        writer._root_object[_name("MarkInfo")] = _dict(Marked=BooleanObject(True))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _tagged(tree: list[Any], **kw: Any) -> Doc:
+    from ehnreport.importer.pdftext import pdf_doc
+
+    return pdf_doc(tagged_pdf(tree, **kw), "vestvik.pdf")
+
+
+def test_a_tagged_paragraph_is_one_line_whatever_its_wraps() -> None:
+    doc = _tagged([("H2", "Forord"), ("P", ["Vi tar ansvar i hele", "leverandørkjeden."])])
+    assert doc.lines == ["Forord", "", "Vi tar ansvar i hele leverandørkjeden.", ""]
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (["samfunns-", "ansvar"], "samfunns-ansvar"),
+        (["klima-", "og miljø"], "klima- og miljø"),
+        (["klima-", "eller miljø"], "klima- eller miljø"),
+        (["klima-", "samt miljø"], "klima- samt miljø"),
+        (["CO2-", "Utslipp"], "CO2- Utslipp"),
+        (["to  ord", "  til"], "to ord til"),
+    ],
+)
+def test_a_hyphen_at_a_tagged_line_end_joins_a_word_not_a_list(
+    lines: list[str], joined: str
+) -> None:
+    assert _tagged([("P", lines)]).lines == [joined, ""]
+
+
+def test_a_line_break_in_a_paragraph_is_kept() -> None:
+    # WeasyPrint tags a <br> as an empty NonStruct.
+    tree = [("P", [("Span", "linje en"), ("NonStruct", [("NonStruct", [])]), ("Span", "linje to")])]
+    assert _tagged(tree).lines == ["linje en", "linje to", ""]
+
+
+def test_list_items_get_their_markers_as_markdown() -> None:
+    items = [
+        ("LI", [("Lbl", "•"), ("LBody", "første punkt")]),
+        ("LI", [("Lbl", "–"), ("LBody", "andre punkt")]),
+        ("LI", [("Lbl", "12."), ("LBody", "tolvte")]),
+        ("LI", [("LBody", "uten merke")]),
+    ]
+    assert _tagged([("L", items)]).lines == [
+        "- første punkt",
+        "- andre punkt",
+        "12. tolvte",
+        "- uten merke",
+    ]
+
+
+def test_a_list_of_labels_and_values_is_no_list() -> None:
+    # A definition list: each item's label is a term, printed as its own line.
+    for tree in (
+        [("L", [("LI", [("Lbl", "Navn"), ("LBody", "Kari")])])],
+        [("L", [("Div", [("LI", [("Lbl", "Navn"), ("LBody", "Kari")])])])],
+    ):
+        assert _tagged(tree).lines == ["Navn", "", "Kari", ""]
+
+
+def test_a_tagged_table_is_read_as_its_rows_and_caption() -> None:
+    doc = _tagged(
+        [
+            ("P", "Over tabellen."),
+            (
+                "Table",
+                [
+                    ("Caption", "Sosial revisjon"),
+                    ("THead", [("TR", [("TH", "Antall"), ("TH", "Tema")])]),
+                    ("TBody", [("TR", [("TD", "3 stk"), ("TD", ["Lønn", "og mer"])])]),
+                ],
+            ),
+        ]
+    )
+    assert doc.lines == ["Over tabellen.", "", "", "\ue000tabell:0", ""]
+    assert [(t.caption, t.rows) for t in doc.tables] == [
+        ("Sosial revisjon", [[["Antall"], ["Tema"]], [["3 stk"], ["Lønn og mer"]]])
+    ]
+
+
+def test_a_link_is_kept_as_markdown_when_it_goes_elsewhere_than_it_says() -> None:
+    tree = [
+        ("P", [("Span", "Se "), ("Link", "miljøsidene", "https://vestvik.no/milj%C3%B8")]),
+        ("P", [("Link", "vestvik.no", "https://vestvik.no")]),
+        ("P", [("Link", "kari@vestvik.no", "mailto:kari@vestvik.no")]),
+        ("P", [("Link", "fil", "ftp://vestvik.no/fil")]),
+        ("P", [("Link", "rom", "https://vestvik.no/a%20b")]),
+    ]
+    assert _tagged(tree).lines == [
+        "Se [miljøsidene](https://vestvik.no/miljø)",
+        "",
+        "vestvik.no",
+        "",
+        "kari@vestvik.no",
+        "",
+        "fil",
+        "",
+        # An address that would hold a space when decoded stays encoded.
+        "[rom](https://vestvik.no/a%20b)",
+        "",
+    ]
+
+
+def test_running_footers_give_the_short_name_and_other_artifacts_are_left_out() -> None:
+    doc = _tagged(
+        [("P", "tekst")],
+        artifacts=("  |  Vestvik  |   3", "Vestvik kommune | 12", "Side uten tall |"),
+    )
+    assert doc.lines == ["tekst", ""]
+    assert doc.short_names == ["Vestvik", "Vestvik kommune"]
+
+
+def test_an_untagged_pdf_is_read_as_its_page_text() -> None:
+    doc = _tagged([("P", "Vestvik kommune"), ("P", "side en")], tagged=False)
+    assert doc.lines == ["Vestvik kommune", "side en"]
+
+
+def test_a_tagged_pdf_without_text_in_its_tree_is_read_as_its_page_text() -> None:
+    assert _tagged([("P", [("Span", "")])]).lines == [""]
+
+
+def test_an_import_reads_the_answers_of_a_tagged_pdf(tmp_path: Path) -> None:
+    label = "1.A.2 " + fv.text(E, E.by_code("1.A.2").label)
+    tree = [
+        ("H1", " 1 " + fv.text(E, E.steps[0].title)),
+        ("H2", label),
+        ("P", ["Vedtatt av kommunestyret", "i 2022."]),
+        (
+            "L",
+            [("LI", [("Lbl", "•"), ("LBody", "kurs")]), ("LI", [("Lbl", "•"), ("LBody", "maler")])],
+        ),
+        ("H2", fv.BACK),
+        ("P", "Vestvik kommune"),
+    ]
+    source = tmp_path / "vestvik.pdf"
+    source.write_bytes(tagged_pdf(tree, artifacts=("  |  Vestvik  |   3",)))
+    data = load_file_text(import_report(source, year=2024).text)
+    assert data["steps"]["step1"]["a2"] == "Vedtatt av kommunestyret i 2022.\n\n- kurs\n- maler\n"
+    assert (data["member"]["name"], data["member"]["short_name"]) == ("Vestvik kommune", "Vestvik")
+
+
+def test_an_encrypted_pdf_is_refused(tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(tagged_pdf([("P", "hemmelig")]))))
+    writer.encrypt("passord")
+    out = io.BytesIO()
+    writer.write(out)
+    source = tmp_path / "låst.pdf"
+    source.write_bytes(out.getvalue())
+    with pytest.raises(InputFileError) as exc:
+        read_doc(source)
+    assert str(exc.value) == f"{source}: PDF-en er kryptert; lagre den uten passord først."
+
+
+def test_a_pdf_of_more_than_five_hundred_pages_is_refused(tmp_path: Path) -> None:
+    from ehnreport.importer.pdftext import MAX_PAGES, pdf_doc
+
+    assert MAX_PAGES == 500
+    with pytest.raises(InputFileError) as exc:
+        pdf_doc(tagged_pdf([("P", "x")], pages=501), "stor.pdf")
+    assert str(exc.value) == "stor.pdf: PDF-en har mer enn 500 sider."
+    assert pdf_doc(tagged_pdf([("P", "x")], pages=500), "stor.pdf").lines == ["x", ""]
