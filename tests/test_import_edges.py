@@ -1601,3 +1601,113 @@ def test_a_pdf_of_more_than_five_hundred_pages_is_refused(tmp_path: Path) -> Non
         pdf_doc(tagged_pdf([("P", "x")], pages=501), "stor.pdf")
     assert str(exc.value) == "stor.pdf: PDF-en har mer enn 500 sider."
     assert pdf_doc(tagged_pdf([("P", "x")], pages=500), "stor.pdf").lines == ["x", ""]
+
+
+def _label(code: str) -> tuple[str, str]:
+    return ("H2", f"{code} {fv.text(E, E.by_code(code).label)}")
+
+
+def _table(*rows: list[Any], caption: str = "") -> tuple[str, list[Any]]:
+    """A tagged table: the first row its header (TH), the others its body (TD)."""
+    kids: list[Any] = [("Caption", caption)] if caption else []
+    for i, row in enumerate(rows):
+        kids.append(("TR", [("TH" if i == 0 else "TD", cell) for cell in row]))
+    return ("Table", kids)
+
+
+def _read_tagged(*tree: Any) -> Imported:
+    im = read(_tagged(list(tree)), E)
+    assert warnings(im)[0].startswith("teksten har bare ")  # a few labels, as here
+    im.warnings.pop(0)
+    return im
+
+
+REQUIREMENT_HEADER = ["Nr.", *REQUIREMENTS]
+
+
+def test_a_tagged_requirements_table_is_read_cell_by_cell() -> None:
+    im = _read_tagged(
+        _label("2.A.2"),
+        _table(
+            REQUIREMENT_HEADER,
+            ["1", "Møbler", "3", "Ja", "Nei", "Delvis"],
+            ["2", "Mat", "mange", "nei", "", "Ja."],
+        ),
+        ("P", "Kommentar under."),
+        _label("2.A.3"),
+    )
+    assert step(im, "step2", "a2") == {
+        "rows": [
+            {"procurement": "Møbler", "suppliers": 3, "qualification": "Ja", "award": "Nei"},
+            {"procurement": "Mat", "qualification": "Nei", "contract": "Ja"},
+        ],
+        "comment": "Kommentar under.",
+    }
+    assert warnings(im) == [
+        "steps.step2.a2: rad 1: «Delvis» er verken Ja eller Nei.",
+        "steps.step2.a2: rad 2: antall leverandører kunne ikke leses.",
+    ]
+    assert im.notes["steps.step2.a2"][3] == "Teksten fra PDF-en: mange"
+
+
+def test_a_tagged_risks_table_keeps_each_theme_of_a_cell() -> None:
+    themes = [("P", "Lønn"), ("P", "Arbeidstid")]
+    im = _read_tagged(
+        _label("2.A.3"),
+        _table(
+            ["Prioritert risiko", "Relatert tema", "Geografi"],
+            ["Møbler", themes, "Kina"],
+            ["Mat", [("P", "HMS")], ""],
+        ),
+        ("P", "Begrunnelse."),
+        _label("2.A.4"),
+    )
+    assert step(im, "step2", "a3") == {
+        "risks": [
+            {"name": "Møbler", "themes": ["Lønn", "Arbeidstid"], "geography": "Kina"},
+            {"name": "Mat", "themes": ["HMS"]},
+        ],
+        "comment": "Begrunnelse.",
+    }
+    assert im.warnings == []
+
+
+def test_a_tagged_follow_up_table_takes_its_method_from_the_caption() -> None:
+    im = _read_tagged(
+        _label("4.A.2"),
+        _table(
+            ["Antall leverandører", "Tema"],
+            ["3 stk", "Lønn"],
+            ["mange", "HMS"],
+            ["1 200 stk.", "Arbeidstid"],
+            caption="Sosial revisjon",
+        ),
+        ("P", "Flere kommer."),
+        _label("4.A.3"),
+    )
+    assert step(im, "step4", "a2") == {
+        "counts": [
+            {"method": "Sosial revisjon", "topic": "Lønn", "count": 3},
+            {"method": "Sosial revisjon", "topic": "Arbeidstid", "count": 1200},
+        ],
+        "text": "Flere kommer.",
+    }
+    assert warnings(im) == ["steps.step4.a2: en rad i tabellen kunne ikke leses."]
+    assert im.notes["steps.step4.a2"][1] == "Teksten fra PDF-en: mange HMS"
+
+
+def test_a_tagged_deviations_table_and_its_comment() -> None:
+    im = _read_tagged(
+        _label("4.A.3"),
+        _table(DEVIATIONS, ["Lønn", "Fabrikk", "Ny avtale", "Lukket"], ["", "", "", ""]),
+        ("P", "Slik."),
+    )
+    assert step(im, "step4", "a3") == {
+        "rows": [{"type": "Lønn", "where": "Fabrikk", "action": "Ny avtale", "status": "Lukket"}],
+        "comment": "Slik.",
+    }
+
+
+def test_a_tagged_answer_with_text_and_no_table_keeps_the_text() -> None:
+    im = _read_tagged(_label("2.A.2"), ("P", "Bare tekst."))
+    assert step(im, "step2", "a2") == {"rows": [], "comment": "Bare tekst."}
