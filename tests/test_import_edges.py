@@ -1711,3 +1711,131 @@ def test_a_tagged_deviations_table_and_its_comment() -> None:
 def test_a_tagged_answer_with_text_and_no_table_keeps_the_text() -> None:
     im = _read_tagged(_label("2.A.2"), ("P", "Bare tekst."))
     assert step(im, "step2", "a2") == {"rows": [], "comment": "Bare tekst."}
+
+
+# -- finding the labels ---------------------------------------------------------------------------
+
+B1 = "1.B.1 " + fv.text(E, E.by_code("1.B.1").label)
+
+
+def _rewrap(text: str, label: str, words_per_line: int) -> str:
+    words = label.split()
+    lines = [" ".join(words[i : i + words_per_line]) for i in range(0, len(words), words_per_line)]
+    return text.replace(label + "\n", "\n".join(lines) + "\n", 1)
+
+
+@pytest.mark.parametrize("words_per_line", [14, 3, 2])
+def test_a_label_wrapped_over_lines_is_found(words_per_line: int) -> None:
+    assert len(B1.split()) == 16
+    text = _rewrap(portal({"1.B.1": ["Slik gjør vi det."]}), B1, words_per_line)
+    assert step(read(Doc.from_text(text), E), "step1", "b1") == "Slik gjør vi det."
+
+
+def test_a_label_over_more_than_thirteen_lines_is_not_found_and_its_answer_not_lost() -> None:
+    text = _rewrap(portal({"1.B.1": ["Slik gjør vi det."]}), B1, 1)  # sixteen lines
+    im = read(Doc.from_text(text), E)
+    assert step(im, "step1", "b1") is None
+    assert warnings(im) == [
+        "steps.step1.b2: tekst etter overskriften 1.B hører ikke til noe spørsmål."
+    ]
+    assert im.notes["steps.step1.b2"][1].endswith(" og hvorfor? Slik gjør vi det.")
+
+
+def test_a_label_is_found_whatever_its_letter_case_and_spaces() -> None:
+    text = portal({"1.B.1": ["Slik gjør vi det."]})
+    text = text.replace(B1, B1.upper().replace(" ", "  "), 1)
+    assert step(read(Doc.from_text(text), E), "step1", "b1") == "Slik gjør vi det."
+
+
+def test_a_label_that_continues_into_a_word_is_not_the_label() -> None:
+    # «Status» is a card's field; «Statusen» in the text before it is not.
+    im = imported(
+        {
+            "2.A.3": _risks("Møbler"),
+            "3.A.1": _card("Møbler", "Mål om bedre\nStatusen er god.", "Pågår"),
+        }
+    )
+    assert step(im, "step3", "a1") == [
+        {"risk": "Møbler", "overall_goal": "Mål om bedre\nStatusen er god.", "status": "Pågår"}
+    ]
+
+
+def test_the_next_cards_title_is_the_last_paragraph_before_it() -> None:
+    im = imported(
+        {
+            "2.A.3": _risks("Møbler"),
+            "3.A.1": [
+                *_card("Møbler", "Bedre.", "", "", "", "Noe annet"),
+                *_card("Ukjent", "Mer."),
+            ],
+        }
+    )
+    assert step(im, "step3", "a1") == [
+        {"risk": "Møbler", "overall_goal": "Bedre.", "results": "Noe annet"},
+        {"risk": "Ukjent", "overall_goal": "Mer."},
+    ]
+    assert warnings(im) == [
+        "steps.step3.a1: kort 2: «Ukjent» finnes ikke blant radene kortene følger."
+    ]
+
+
+def test_risks_wrapped_and_with_geography_on_the_themes_line() -> None:
+    im = imported(
+        {
+            "2.A.3": [
+                RISK_HEADER,
+                "",
+                "Medisinsk",
+                "forbruksmateriell",
+                "HMS",
+                "",
+                "Asia",
+                "Mat",
+                "Lønn Kina",
+                "",
+                "Transport",
+                "Miljø",
+                # A line longer than a cell's is the comment's, whatever themes it names.
+                "Dette er en lang setning i kommentaren som handler om Lønn og om mye mer enn Lønn",
+            ]
+        }
+    )
+    assert step(im, "step2", "a3") == {
+        "risks": [
+            {"name": "Medisinsk forbruksmateriell", "themes": ["HMS"], "geography": "Asia"},
+            {"name": "Mat", "themes": ["Lønn"], "geography": "Kina"},
+            {"name": "Transport", "themes": ["Miljø"]},
+        ],
+        "comment": "Dette er en lang setning i kommentaren som handler om Lønn og om mye mer "
+        "enn Lønn",
+    }
+    assert im.warnings == []
+
+
+def test_a_goals_text_loses_the_next_goals_number_and_its_status_its_full_stop() -> None:
+    im = imported(
+        {
+            "goals": [
+                GOALS_NOW,
+                "",
+                "1",
+                "",
+                "Mål :",
+                "Kartlegge",
+                "",
+                "2",
+                "",
+                "Mål :",
+                "Kurs",
+                "",
+                "Status :",
+                "Forsinket.",
+                "",
+                "3",
+            ]
+        }
+    )
+    assert im.data["goals"]["current"] == [
+        {"text": "Kartlegge"},
+        {"text": "Kurs", "status": "Forsinket"},
+    ]
