@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from ehnreport.cli import app
 from ehnreport.errors import BuildError, InputFileError
-from ehnreport.forms import DEFAULT, load_edition
+from ehnreport.forms import DEFAULT, Edition, load_edition
 from ehnreport.importer import (
     MAX_SOURCE,
     MAX_TEXT,
@@ -40,19 +40,21 @@ TODAY = dt.date(2026, 3, 1)
 runner = CliRunner()
 
 
-def portal(answers: dict[str, list[str]] | None = None, *, footer: str = "Vestvik") -> str:
+def portal(
+    answers: dict[str, list[str]] | None = None, *, footer: str = "Vestvik", e: Edition = E
+) -> str:
     """A portal text with every label of the form, and `answers` under their code or part."""
     answers = answers or {}
     lines = [" Til lesere av rapporten", "En hilsen fra EHN til Vestvik.", ""]
     for key in ("foreword", "key_info", "procurement", "goals"):
-        lines += [" " + fv.part_title(E, key), "", *answers.get(key, []), ""]
-    for step in E.steps:
-        lines += [f" {step.number} {fv.text(E, step.title)}", ""]
+        lines += [" " + fv.part_title(e, key), "", *answers.get(key, []), ""]
+    for step in e.steps:
+        lines += [f" {step.number} {fv.text(e, step.title)}", ""]
         for section in step.sections:
-            lines += [f"{section.code} {fv.text(E, section.title)}", ""]
+            lines += [f"{section.code} {fv.text(e, section.title)}", ""]
             lines += answers.get(section.code, [])
             for q in section.questions:
-                lines += [f"{q.code} {fv.text(E, q.label)}", "", *answers.get(q.code, []), ""]
+                lines += [f"{q.code} {fv.text(e, q.label)}", "", *answers.get(q.code, []), ""]
         lines += [f"  |  {footer}  |   {step.number + 4}"] if footer else []
     lines += [" " + fv.BACK, "", *answers.get("contact", [])]
     return "\n".join(lines) + "\n"
@@ -1839,3 +1841,28 @@ def test_a_goals_text_loses_the_next_goals_number_and_its_status_its_full_stop()
         {"text": "Kartlegge"},
         {"text": "Kurs", "status": "Forsinket"},
     ]
+
+
+def test_an_edition_in_english_first_is_read_and_written_in_english(
+    tmp_path: Path, editions: Any
+) -> None:
+    from ehnreport import forms
+
+    folder = tmp_path / "engelsk"
+    (folder / "ehn-public-2030").mkdir(parents=True)
+    text = original = (forms.bundled_folder(DEFAULT) / "form.yaml").read_text("utf-8")
+    text = text.replace(f"id: {DEFAULT}\n", "id: ehn-public-2030\n", 1)
+    text = text.replace("languages: [nb, nn, en]", "languages: [en, nb, nn]", 1)
+    assert text != original
+    (folder / "ehn-public-2030" / "form.yaml").write_text(text, encoding="utf-8")
+    (english,) = forms.add_folder(folder)
+    source = _source(
+        tmp_path, portal({"1.A.1": ["See our pages."], "contact": ["Vestvik"]}, e=english)
+    )
+    result = import_report(source, year=2030, edition="ehn-public-2030")
+    # The file speaks the report's language; the screen the user's.
+    assert "# Report to Ethical Trade Norway (EHN) for 2030: Vestvik.\n" in result.text
+    assert "    # CHECK: the answer is not a web address; fill in the address.\n" in result.text
+    assert summary(result)[1] == "Steder å sjekke (1), merket CHECK i filen:"
+    data = load_file_text(result.text)
+    assert data["report"]["language"] == "en"
