@@ -1866,3 +1866,20 @@ def test_an_edition_in_english_first_is_read_and_written_in_english(
     assert summary(result)[1] == "Steder å sjekke (1), merket CHECK i filen:"
     data = load_file_text(result.text)
     assert data["report"]["language"] == "en"
+
+
+def test_a_line_break_is_judged_by_the_width_of_its_own_page() -> None:
+    # The answer stands on a page of its own: a capital that would not have fitted on
+    # the line before was wrapped there by the PDF, on a page as narrow as this one.
+    label = "1.A.2 " + fv.text(E, E.by_code("1.A.2").label)
+    narrow = f"{label}\n Vi har møtt mange av våre\nLeverandører i år.\n Kontaktinformasjon:\n"
+    doc = Doc.from_text(narrow)
+    assert doc.width == [len(label), 25, 25, 19, 19]
+    assert step(read(doc, E), "step1", "a2") == "Vi har møtt mange av våre Leverandører i år."
+    wide = narrow.replace(
+        "i år.\n", "i år.\n\nEn mye lengre linje i samme svar gjør siden bredere.\n"
+    )
+    assert step(read(Doc.from_text(wide), E), "step1", "a2") == (
+        "Vi har møtt mange av våre\nLeverandører i år.\n\n"
+        "En mye lengre linje i samme svar gjør siden bredere."
+    )
