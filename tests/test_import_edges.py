@@ -1883,3 +1883,44 @@ def test_a_line_break_is_judged_by_the_width_of_its_own_page() -> None:
         "Vi har møtt mange av våre\nLeverandører i år.\n\n"
         "En mye lengre linje i samme svar gjør siden bredere."
     )
+
+
+@pytest.mark.parametrize(
+    ("after", "geography", "comment"),
+    [
+        (["Sør-Amerika og Asia", "", "Valgt etter analyse."], "Sør-Amerika og Asia", None),
+        (["g" * 40], "g" * 40, None),
+        (["g" * 41], None, "g" * 41),
+        (["Vi valgte denne."], None, "Vi valgte denne."),
+        (["Asia", "og Afrika"], None, "Asia og Afrika"),
+    ],
+)
+def test_after_the_last_risk_a_short_line_is_its_geography_else_the_comment(
+    after: list[str], geography: str | None, comment: str | None
+) -> None:
+    im = imported({"2.A.3": [RISK_HEADER, "", "Møbler", "Lønn", "", *after]})
+    risk: dict[str, Any] = {"name": "Møbler", "themes": ["Lønn"]}
+    if geography:
+        risk["geography"] = geography
+    expected: dict[str, Any] = {"risks": [risk]}
+    if comment or len(after) > 1:
+        expected["comment"] = comment or after[-1]
+    assert step(im, "step2", "a3") == expected
+
+
+def test_a_geography_line_right_before_the_next_name_on_its_theme_line() -> None:
+    im = imported({"2.A.3": [RISK_HEADER, "", "Møbler", "Lønn", "Asia", "Transport Miljø"]})
+    assert step(im, "step2", "a3") == {
+        "risks": [
+            {"name": "Møbler", "themes": ["Lønn"], "geography": "Asia"},
+            {"name": "Transport", "themes": ["Miljø"]},
+        ]
+    }
+    assert im.warnings == []
+
+
+def test_text_before_the_first_risk_on_its_theme_line_is_a_place_to_check() -> None:
+    im = imported({"2.A.3": [RISK_HEADER, "", "Innledning", "Transport Miljø"]})
+    assert step(im, "step2", "a3") == {"risks": [{"name": "Transport", "themes": ["Miljø"]}]}
+    assert warnings(im) == ["steps.step2.a3: teksten foran risiko 1 er usikker."]
+    assert im.notes["steps.step2.a3"][1] == "Teksten fra PDF-en: Innledning"
