@@ -1924,3 +1924,40 @@ def test_text_before_the_first_risk_on_its_theme_line_is_a_place_to_check() -> N
     assert step(im, "step2", "a3") == {"risks": [{"name": "Transport", "themes": ["Miljø"]}]}
     assert warnings(im) == ["steps.step2.a3: teksten foran risiko 1 er usikker."]
     assert im.notes["steps.step2.a3"][1] == "Teksten fra PDF-en: Innledning"
+
+
+def _png() -> bytes:
+    """A PNG of one white pixel."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def test_a_report_is_checked_where_it_will_stand(tmp_path: Path) -> None:
+    # Its logo is looked for beside the target: the check runs on a file in that folder.
+    folder = tmp_path / "rapport"
+    (folder / "bilder").mkdir(parents=True)
+    (folder / "bilder" / "logo.png").write_bytes(_png())
+    member = {"name": "Vestvik kommune", "short_name": "Vestvik", "logo": "bilder/logo.png"}
+    text = report_yaml(_minimal(member={**member, "logo_alt": "Våpen"}), E, header=["Vestvik."])
+    write_checked(folder / "vestvik.yaml", text)
+    assert (folder / "vestvik.yaml").read_text(encoding="utf-8") == text
+    with pytest.raises(BuildError) as exc:
+        write_checked(tmp_path / "annen.yaml", text)  # no logo beside this one
+    assert "fant ikke filen «bilder/logo.png» i rapportens mappe" in str(exc.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport"]
+
+
+def test_a_count_of_zero_is_an_answer_and_is_written() -> None:
+    text = report_yaml(_minimal(key_info={"employees": 0}), E, header=["Vestvik."])
+    assert "  employees: 0\n" in text
+    assert load_file_text(text)["key_info"]["employees"] == 0
