@@ -703,6 +703,12 @@ def test_a_footer_is_not_part_of_the_answer_it_interrupts() -> None:
     assert step(im, "step1", "a2") == "Vedtatt i 2022 etter en høring."
 
 
+def test_a_footer_without_a_name_is_left_out_and_names_nothing() -> None:
+    doc = Doc.from_text("tekst\n  |    |   3\n  |  Vestvik  |  10000\n")
+    assert doc.lines == ["tekst", "|  Vestvik  |  10000", ""]  # five digits: no page number
+    assert doc.short_names == []
+
+
 def test_pages_split_at_form_feeds() -> None:
     doc = Doc.from_text("første side\n\fandre side\nmer")
     assert doc.lines == ["første side", "andre side", "mer"]
