@@ -1027,3 +1027,11 @@ def test_the_prepared_copy_is_the_checked_data_as_compact_json(tmp_path: Path) -
     path.write_text(FORM_TEXT.replace("year: 2024", "year: x", 1), encoding="utf-8")
     with pytest.raises(EditionError):
         forms.prepared_text(path)
+
+
+def test_a_language_that_is_no_text_is_refused_only_where_it_stands() -> None:
+    # The texts are checked against the languages that are texts: one mistake, not
+    # one for every text of the edition.
+    assert _refused(_set(("languages",), ["nb", "nn", "en", 5])) == [
+        "form-spec languages[3]: her skal det stå en tekst."
+    ]
