@@ -1967,3 +1967,71 @@ def test_a_count_of_zero_is_an_answer_and_is_written() -> None:
     text = report_yaml(_minimal(key_info={"employees": 0}), E, header=["Vestvik."])
     assert "  employees: 0\n" in text
     assert load_file_text(text)["key_info"]["employees"] == 0
+
+
+STEP2 = E.steps[1]
+KICKER, TITLE = fv.text(E, STEP2.kicker), fv.text(E, STEP2.title)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        f"2 {KICKER} {TITLE}",
+        f"Trinn 2 · {KICKER} 2 {TITLE}",
+        f"Trinn 2 2 {TITLE}",
+        f"2 {TITLE}",
+        TITLE,
+    ],
+)
+def test_ehns_prose_under_a_step_heading_is_no_part_of_the_answer_before(heading: str) -> None:
+    text = portal({"1.E.1": ["Vi lærte mye."]})
+    printed = f" 2 {TITLE}\n"
+    assert printed in text
+    text = text.replace(printed, f" {heading}\n\nTrinnets forklaring fra EHN.\n", 1)
+    im = read(Doc.from_text(text), E)
+    assert step(im, "step1", "e1") == "Vi lærte mye."
+    assert im.warnings == []
+
+
+def test_ehns_prose_under_a_questions_subheading_is_no_part_of_the_answer_before() -> None:
+    text = portal(
+        {
+            "2.A.2": _requirement(1, "Møbler", "3", "Ja", "Ja", "Ja"),
+            "2.A.3": [RISK_HEADER, "", "Møbler", "Lønn", "", "Asia"],
+        }
+    )
+    for code in ("2.A.3", "2.A.4"):
+        q = E.by_code(code)
+        label = f"{code} {fv.text(E, q.label)}\n"
+        subheading = fv.text(E, q.subheading).upper()
+        text = text.replace(label, f" {subheading}\n\nEHNs forklaring.\n\n{label}", 1)
+    im = read(Doc.from_text(text), E)
+    assert step(im, "step2", "a2") == {
+        "rows": [
+            {
+                "procurement": "Møbler",
+                "suppliers": 3,
+                "qualification": "Ja",
+                "award": "Ja",
+                "contract": "Ja",
+            }
+        ]
+    }
+    assert step(im, "step2", "a3") == {
+        "risks": [{"name": "Møbler", "themes": ["Lønn"], "geography": "Asia"}]
+    }
+    assert im.warnings == []
+
+
+def test_a_section_found_by_its_subheading_and_its_instruction_left_out() -> None:
+    section = E.steps[2].sections[1]
+    printed = f"{section.code} {fv.text(E, section.title)}\n"
+    text = portal({"3.A.1": ["Vi har ikke laget kort i år."]})
+    assert printed in text
+    text = text.replace(
+        printed,
+        f" {fv.text(E, section.subheading).upper()}\n\n{fv.text(E, section.instruction)}\n",
+        1,
+    )
+    im = read(Doc.from_text(text), E)
+    assert im.notes["steps.step3.a1"][1] == "Teksten fra PDF-en: Vi har ikke laget kort i år."
