@@ -1004,17 +1004,19 @@ def test_an_edition_file_that_is_no_yaml_is_refused_at_its_place(tmp_path: Path)
     path.write_text("id: ehn\nyear: [2024\n", encoding="utf-8")
     with pytest.raises(EditionError) as exc:
         forms.load_edition_file(path)
-    (d,) = exc.value.diagnostics
-    assert (d.file, d.severity) == (str(path), "error")
-    assert d.line >= 2
+    assert [d.format("nb") for d in exc.value.diagnostics] == [
+        f"{path}:3:1: error[yaml-syntax] en liste i klammer (`[ ]`) er ikke lukket med `]`. "
+        "Lukk den, eller sett teksten i anførselstegn hvis den skal begynne med `[`."
+    ]
 
 
 def test_a_missing_edition_file_is_refused_with_its_name(tmp_path: Path) -> None:
     path = tmp_path / "form.yaml"
     with pytest.raises(EditionError) as exc:
         forms.load_edition_file(path)
-    (d,) = exc.value.diagnostics
-    assert (d.file, d.line, d.column) == (str(path), 1, 1)
+    assert [d.format("nb") for d in exc.value.diagnostics] == [
+        f"{path}:1:1: error[form-file] kan ikke leses (No such file or directory)."
+    ]
 
 
 def test_the_prepared_copy_is_the_checked_data_as_compact_json(tmp_path: Path) -> None:
