@@ -876,7 +876,7 @@ def test_questions_are_found_by_id_code_and_path() -> None:
     for lookup in (e.question, e.path_of):
         with pytest.raises(KeyError):
             lookup("step9.none")
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="9.Z.9"):
         e.by_code("9.Z.9")
     paths = [path for path, _ in e.questions()]
     assert paths[0] == ("report", "year") and paths[-1] == ("contact", "email")
