@@ -2035,3 +2035,58 @@ def test_a_section_found_by_its_subheading_and_its_instruction_left_out() -> Non
     )
     im = read(Doc.from_text(text), E)
     assert im.notes["steps.step3.a1"][1] == "Teksten fra PDF-en: Vi har ikke laget kort i år."
+
+
+def test_the_next_rows_number_after_a_count_is_no_text_after_it() -> None:
+    rows = [
+        "1",
+        "",
+        "I hvilke type anskaffelser Møbler",
+        "",
+        "Ant. leverandører på avtalen",
+        "3",
+        "2",
+        "Anvendt som kvalifikasjonskrav Ja",
+        "",
+        *_requirement(2, "Mat", "1", "Nei", "Nei", "Nei"),
+    ]
+    im = imported({"2.A.2": rows})
+    table = step(im, "step2", "a2")
+    assert [(r["procurement"], r.get("suppliers")) for r in table["rows"]] == [
+        ("Møbler", 3),
+        ("Mat", 1),
+    ]
+    assert im.warnings == []
+
+
+def test_a_groups_printed_header_is_no_part_of_the_counts() -> None:
+    im = imported(
+        {"4.A.2": ["Sosial revisjon", "Antall leverandører Tema", "3 stk Lønn", "", "Slutt."]}
+    )
+    assert step(im, "step4", "a2") == {
+        "counts": [{"method": "Sosial revisjon", "topic": "Lønn", "count": 3}],
+        "text": "Slutt.",
+    }
+
+
+def test_an_empty_key_figure_is_left_out() -> None:
+    im = imported(
+        {
+            "key_info": [
+                KEY_INFO,
+                "",
+                *_key_info("Navn på virksomheten", "Vestvik kommune"),
+                *_key_info("Adresse hovedkontor"),
+                *_key_info("Antall ansatte"),
+            ]
+        }
+    )
+    assert im.data["key_info"] == {"name": "Vestvik kommune"}
+    assert im.warnings == []
+
+
+@pytest.mark.parametrize(("width", "signed"), [(80, True), (81, False)])
+def test_a_foreword_signature_line_is_at_most_eighty_characters(width: int, signed: bool) -> None:
+    name = "K" * width
+    im = imported({"foreword": ["Vi tar ansvar.", "", name]})
+    assert im.data["foreword"]["name"] == (name if signed else None)
