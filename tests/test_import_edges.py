@@ -2090,3 +2090,28 @@ def test_a_foreword_signature_line_is_at_most_eighty_characters(width: int, sign
     name = "K" * width
     im = imported({"foreword": ["Vi tar ansvar.", "", name]})
     assert im.data["foreword"]["name"] == (name if signed else None)
+
+
+def test_without_year_or_edition_last_years_edition_is_taken(tmp_path: Path, editions: Any) -> None:
+    editions(("ehn-public-2026", "public", 2026))
+    source = _source(tmp_path, portal({"contact": ["Vestvik"]}))
+    result = import_report(source, today=dt.date(2027, 1, 15))
+    data = load_file_text(result.text)
+    assert (data["report"]["year"], data["report"]["form"]) == (2026, "ehn-public-2026")
+    assert [w.text("nb") for w in result.warnings] == [
+        "report.year: rapporteringsåret står ikke i teksten; 2026 er satt inn. Rett det, "
+        "eller bruk --year."
+    ]
+    result = import_report(source, today=dt.date(2026, 12, 31))
+    assert load_file_text(result.text)["report"]["form"] == DEFAULT
+    source = _source(tmp_path, "Rapporteringsår 2026\n" + portal({"contact": ["Vestvik"]}))
+    result = import_report(source, today=dt.date(2030, 1, 1))
+    assert load_file_text(result.text)["report"]["form"] == "ehn-public-2026"
+    result = import_report(source, year=2024, today=dt.date(2030, 1, 1))
+    assert load_file_text(result.text)["report"]["form"] == DEFAULT
+
+
+def test_an_unknown_edition_is_said_before_an_impossible_year(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError) as exc:
+        import_report(_source(tmp_path, portal()), year=24, edition="ehn-1999")
+    assert str(exc.value).startswith("ukjent skjemautgave «ehn-1999».")
