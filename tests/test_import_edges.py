@@ -1374,10 +1374,16 @@ def _literal(text: str) -> bytes:
 
 
 def tagged_pdf(
-    tree: list[Any], *, artifacts: tuple[str, ...] = (), tagged: bool = True, pages: int = 1
+    tree: list[Any],
+    *,
+    artifacts: tuple[str, ...] = (),
+    tagged: bool = True,
+    pages: int = 1,
+    inherit: bool = False,
 ) -> bytes:
     """A PDF whose structure tree holds `tree`: (type, text), (type, [lines]), (type,
-    [elements]), or ("Link", text, address)."""
+    [elements]), or ("Link", text, address). With `inherit`, only the tree's top element
+    names its page, and every other element takes it from its parent."""
     import io
 
     from pypdf import PdfWriter
@@ -1413,7 +1419,9 @@ def tagged_pdf(
 
     def element(node: Any, parent: Any) -> Any:
         kind, content = node[0], node[1]
-        made = _dict(Type=_name("StructElem"), S=_name(kind), Pg=page.indirect_reference)
+        made = _dict(Type=_name("StructElem"), S=_name(kind))
+        if not inherit or kind == "Document":
+            made[_name("Pg")] = page.indirect_reference
         ref = writer._add_object(made)
         made[_name("P")] = parent
         if isinstance(content, str):
@@ -1454,8 +1462,11 @@ def _tagged(tree: list[Any], **kw: Any) -> Doc:
     return pdf_doc(tagged_pdf(tree, **kw), "vestvik.pdf")
 
 
-def test_a_tagged_paragraph_is_one_line_whatever_its_wraps() -> None:
-    doc = _tagged([("H2", "Forord"), ("P", ["Vi tar ansvar i hele", "leverandørkjeden."])])
+@pytest.mark.parametrize("inherit", [False, True])
+def test_a_tagged_paragraph_is_one_line_whatever_its_wraps(inherit: bool) -> None:
+    doc = _tagged(
+        [("H2", "Forord"), ("P", ["Vi tar ansvar i hele", "leverandørkjeden."])], inherit=inherit
+    )
     assert doc.lines == ["Forord", "", "Vi tar ansvar i hele leverandørkjeden.", ""]
 
 
@@ -1476,20 +1487,22 @@ def test_a_hyphen_at_a_tagged_line_end_joins_a_word_not_a_list(
     assert _tagged([("P", lines)]).lines == [joined, ""]
 
 
-def test_a_line_break_in_a_paragraph_is_kept() -> None:
+@pytest.mark.parametrize("inherit", [False, True])
+def test_a_line_break_in_a_paragraph_is_kept(inherit: bool) -> None:
     # WeasyPrint tags a <br> as an empty NonStruct.
     tree = [("P", [("Span", "linje en"), ("NonStruct", [("NonStruct", [])]), ("Span", "linje to")])]
-    assert _tagged(tree).lines == ["linje en", "linje to", ""]
+    assert _tagged(tree, inherit=inherit).lines == ["linje en", "linje to", ""]
 
 
-def test_list_items_get_their_markers_as_markdown() -> None:
+@pytest.mark.parametrize("inherit", [False, True])
+def test_list_items_get_their_markers_as_markdown(inherit: bool) -> None:
     items = [
         ("LI", [("Lbl", "•"), ("LBody", "første punkt")]),
         ("LI", [("Lbl", "–"), ("LBody", "andre punkt")]),
         ("LI", [("Lbl", "12."), ("LBody", "tolvte")]),
         ("LI", [("LBody", "uten merke")]),
     ]
-    assert _tagged([("L", items)]).lines == [
+    assert _tagged([("L", items)], inherit=inherit).lines == [
         "- første punkt",
         "- andre punkt",
         "12. tolvte",
@@ -1506,7 +1519,8 @@ def test_a_list_of_labels_and_values_is_no_list() -> None:
         assert _tagged(tree).lines == ["Navn", "", "Kari", ""]
 
 
-def test_a_tagged_table_is_read_as_its_rows_and_caption() -> None:
+@pytest.mark.parametrize("inherit", [False, True])
+def test_a_tagged_table_is_read_as_its_rows_and_caption(inherit: bool) -> None:
     doc = _tagged(
         [
             ("P", "Over tabellen."),
@@ -1518,7 +1532,8 @@ def test_a_tagged_table_is_read_as_its_rows_and_caption() -> None:
                     ("TBody", [("TR", [("TD", "3 stk"), ("TD", ["Lønn", "og mer"])])]),
                 ],
             ),
-        ]
+        ],
+        inherit=inherit,
     )
     assert doc.lines == ["Over tabellen.", "", "", "\ue000tabell:0", ""]
     assert [(t.caption, t.rows) for t in doc.tables] == [
@@ -1526,7 +1541,8 @@ def test_a_tagged_table_is_read_as_its_rows_and_caption() -> None:
     ]
 
 
-def test_a_link_is_kept_as_markdown_when_it_goes_elsewhere_than_it_says() -> None:
+@pytest.mark.parametrize("inherit", [False, True])
+def test_a_link_is_kept_as_markdown_when_it_goes_elsewhere_than_it_says(inherit: bool) -> None:
     tree = [
         ("P", [("Span", "Se "), ("Link", "miljøsidene", "https://vestvik.no/milj%C3%B8")]),
         ("P", [("Link", "vestvik.no", "https://vestvik.no")]),
@@ -1534,7 +1550,7 @@ def test_a_link_is_kept_as_markdown_when_it_goes_elsewhere_than_it_says() -> Non
         ("P", [("Link", "fil", "ftp://vestvik.no/fil")]),
         ("P", [("Link", "rom", "https://vestvik.no/a%20b")]),
     ]
-    assert _tagged(tree).lines == [
+    assert _tagged(tree, inherit=inherit).lines == [
         "Se [miljøsidene](https://vestvik.no/miljø)",
         "",
         "vestvik.no",
@@ -1626,7 +1642,8 @@ def _table(*rows: list[Any], caption: str = "") -> tuple[str, list[Any]]:
 
 
 def _read_tagged(*tree: Any) -> Imported:
-    im = read(_tagged(list(tree)), E)
+    # Only the top element names its page here, as the other tagged tests do not.
+    im = read(_tagged(list(tree), inherit=True), E)
     assert warnings(im)[0].startswith("teksten har bare ")  # a few labels, as here
     im.warnings.pop(0)
     return im
