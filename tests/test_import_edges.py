@@ -2134,3 +2134,26 @@ def test_an_unknown_edition_is_said_before_an_impossible_year(tmp_path: Path) ->
     with pytest.raises(InputFileError) as exc:
         import_report(_source(tmp_path, portal()), year=24, edition="ehn-1999")
     assert str(exc.value).startswith("ukjent skjemautgave «ehn-1999».")
+
+
+def test_the_next_deviations_number_is_no_part_of_a_cell() -> None:
+    lines: list[str] = []
+    for n, values in ((1, ["Lønn", "Fabrikk", "Ny avtale", "Lukket"]), (2, ["HMS", "Lager"])):
+        lines += [str(n), ""]
+        for label, value in zip(DEVIATIONS, values, strict=False):
+            lines += [label, "", value, ""]
+    im = imported({"4.A.3": lines})
+    assert step(im, "step4", "a3") == {
+        "rows": [
+            {"type": "Lønn", "where": "Fabrikk", "action": "Ny avtale", "status": "Lukket"},
+            {"type": "HMS", "where": "Lager"},
+        ]
+    }
+
+
+def test_a_geography_on_the_last_themes_line_before_a_short_comment() -> None:
+    im = imported({"2.A.3": [RISK_HEADER, "", "Møbler", "Lønn Kina", "Vi valgte denne."]})
+    assert step(im, "step2", "a3") == {
+        "risks": [{"name": "Møbler", "themes": ["Lønn"], "geography": "Kina"}],
+        "comment": "Vi valgte denne.",
+    }
