@@ -1019,6 +1019,7 @@ def test_free_text_is_written_as_a_block_and_read_back_the_same() -> None:
     data = _minimal(steps={"step1": {"a2": "Vedtatt i 2022.\n\n- kurs\n- maler\n\n\n"}})
     text = report_yaml(data, E, header=["Vestvik."])
     assert "    a2: |\n      Vedtatt i 2022.\n\n      - kurs\n      - maler\n" in text
+    assert "    # 2.A.1 Risikokartlegging\n" in text  # the labels in nb unless told
     assert load_file_text(text)["steps"]["step1"]["a2"] == "Vedtatt i 2022.\n\n- kurs\n- maler\n"
 
 
@@ -1089,8 +1090,10 @@ def test_an_invalid_report_is_never_written(tmp_path: Path) -> None:
     text = report_yaml(_minimal(), E, header=["Vestvik."]).replace("year: 2024", "year: tjue")
     with pytest.raises(BuildError) as exc:
         write_checked(target, text)
-    assert str(exc.value).startswith(f"{target}: rapporten som ble laget er ikke gyldig (")
-    assert str(exc.value).endswith("); ingenting er skrevet. Meld gjerne fra om dette.")
+    assert str(exc.value) == (
+        f"{target}: rapporten som ble laget er ikke gyldig (her skal det stå et helt tall, "
+        "men det står en tekst «tjue».); ingenting er skrevet. Meld gjerne fra om dette."
+    )
     assert list(tmp_path.iterdir()) == []
 
 
