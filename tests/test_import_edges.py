@@ -1172,6 +1172,8 @@ def test_the_edition_for_a_year_keeps_to_its_sector(editions: Any) -> None:
 def test_of_two_editions_for_the_same_year_the_one_added_later_is_taken(editions: Any) -> None:
     editions(("a-public-2030", "public", 2030), ("b-public-2030", "public", 2030))
     assert fv.edition_for_year(2030) == "b-public-2030"
+    # Before every edition: the oldest, whatever the order of the ids.
+    assert fv.edition_for_year(1990) == DEFAULT
 
 
 def test_the_parts_and_words_the_importer_looks_for() -> None:
