@@ -40,6 +40,8 @@ def plain_ok(text: str, flow: bool = False) -> bool:
         return False
     if ": " in text or " #" in text or text.endswith(":") or CONTROL.search(text):
         return False
+    if "\u2028" in text or "\u2029" in text:  # line breaks to YAML: the text would end there
+        return False
     if flow and any(c in text for c in ",[]{}"):
         return False
     if text in ("~", "null", "Null", "NULL", "true", "false", "True", "False"):

@@ -2162,3 +2162,59 @@ def test_a_geography_on_the_last_themes_line_before_a_short_comment() -> None:
         "risks": [{"name": "Møbler", "themes": ["Lønn"], "geography": "Kina"}],
         "comment": "Vi valgte denne.",
     }
+
+
+# -- a tagged PDF's tables: a row that cannot be taken is said, as in the text reader ------------
+
+
+def _tagged_table(code: str, rows: list[list[list[str]]]) -> Imported:
+    """A portal text whose answer to `code` is a table from a tagged PDF's structure."""
+    from ehnreport.importer.portal import TABLE_MARK, Table
+
+    doc = Doc.from_text(portal({code: [f"{TABLE_MARK}0", ""]}))
+    doc.tables = [Table("", rows)]
+    return read(doc, E)
+
+
+def _header(dotted: str) -> list[list[str]]:
+    from ehnreport.importer.portal import _headers
+
+    im = read(Doc.from_text(portal()), E)
+    return [[h] for h in _headers(im, im.table(dotted))]
+
+
+def test_a_tagged_requirement_row_without_its_name_is_left_out_and_said() -> None:
+    header = _header("steps.step2.a2")
+    im = _tagged_table(
+        "2.A.2",
+        [
+            header,
+            [["1"], ["Mat"], ["4"], ["Ja"], ["Nei"], ["Ja"]],
+            [["2"], [""], ["4"], ["Ja"], ["Nei"], ["Ja"]],
+        ],
+    )
+    assert [r["procurement"] for r in step(im, "step2", "a2")["rows"]] == ["Mat"]
+    assert warnings(im) == [
+        "steps.step2.a2: rad 2 har ingen I hvilke type anskaffelser; den er utelatt."
+    ]
+
+
+def test_a_tagged_risk_row_without_a_name_or_with_cells_missing_is_said() -> None:
+    header = _header("steps.step2.a3")
+    im = _tagged_table(
+        "2.A.3",
+        [header, [["Kaffe"], ["Lønn"], ["Brasil"]], [[""], ["HMS"], ["Asia"]], [["Mat"], ["HMS"]]],
+    )
+    assert [r["name"] for r in step(im, "step2", "a3")["risks"]] == ["Kaffe"]
+    assert warnings(im) == [
+        "steps.step2.a3: rad 2 har ingen Prioritert risiko; den er utelatt.",
+        "steps.step2.a3: en rad i tabellen kunne ikke leses.",
+    ]
+
+
+def test_a_tagged_table_with_another_header_is_kept_as_text_to_check() -> None:
+    im = _tagged_table("2.A.2", [[["Type"], ["Antall"]], [["Møbler"], ["3"]]])
+    assert warnings(im) == [
+        "steps.step2.a2: tabellen kunne ikke leses; teksten står som kommentar."
+    ]
+    assert any("Type | Antall / Møbler | 3" in note for note in im.notes["steps.step2.a2"])

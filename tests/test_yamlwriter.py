@@ -95,3 +95,11 @@ def test_the_edition_file_is_the_writers_output() -> None:
     text = path.read_text(encoding="utf-8")
     body = "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("#"))
     assert dump(load_text(text).data) == body
+
+
+@pytest.mark.parametrize("text", ["0\u20280", "a\u2029b", "\u2028"])
+def test_unicode_line_separators_are_escaped_not_left_plain(text: str) -> None:
+    """YAML reads U+2028 and U+2029 as line breaks: plain, the text would end there."""
+    written = dump({"a": text})
+    assert written == f'a: "{text.encode("unicode_escape").decode("ascii")}"\n'
+    assert load_text(written).data == {"a": text}

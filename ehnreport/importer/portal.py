@@ -662,13 +662,23 @@ def _headers(out: Imported, t: FormTable) -> tuple[str, ...]:
     return tuple(fv.text(out.e, c.header or c.label) for c in t.columns)
 
 
-def _tagged_rows(region: Region, headers: tuple[str, ...]) -> list[list[str]]:
+def _tagged_rows(
+    region: Region, headers: tuple[str, ...], out: Imported, dotted: str
+) -> list[list[str]]:
     rows: list[list[str]] = []
     for table in region.tables():
         body = table.body(headers)
-        if body:
+        if body is None:
+            _unread(out, dotted, table)
+        else:
             rows.extend(body)
     return rows
+
+
+def _unread(out: Imported, dotted: str, table: Table) -> None:
+    """A table under the question whose header is not the form's: its text, to check."""
+    text = " / ".join(" | ".join(" ".join(cell) for cell in row) for row in table.rows)
+    out.check(dotted, msg("importer.table-unreadable"), text)
 
 
 def _put_cell(
@@ -699,7 +709,7 @@ def _tagged_requirements(region: Region, out: Imported, dotted: str) -> None:
     columns = {c.key: c for c in t.columns}
     keys = tuple(columns)
     rows: list[dict[str, Any]] = []
-    for i, row in enumerate(_tagged_rows(region, _headers(out, t)), 1):
+    for i, row in enumerate(_tagged_rows(region, _headers(out, t), out, dotted), 1):
         cells = dict(zip(keys, row[-len(keys) :], strict=False))
         item: dict[str, Any] = {}
         for key, cell in cells.items():
@@ -709,6 +719,9 @@ def _tagged_requirements(region: Region, out: Imported, dotted: str) -> None:
             _put_cell(out, dotted, i, item, key, columns[key].type, cell)
         if item.get(keys[0]):
             rows.append(item)
+        elif item:  # said, as the text reader says it: nothing is left out unseen
+            label = Texts.of(t.columns[0].label)
+            out.check(dotted, msg("importer.row-without-name", row=i, label=label))
     _put_table(out, dotted, t, rows, region.prose())
 
 
@@ -736,9 +749,18 @@ def _tagged_risks(region: Region, out: Imported, dotted: str) -> None:
     name_c, themes_c, geo_c = _roles(t)
     at = {c.key: i for i, c in enumerate(t.columns)}
     risks: list[dict[str, Any]] = []
+    number = 0
     for table in region.tables():
-        for row in table.cells(_headers(out, t)) or []:
+        rows = table.cells(_headers(out, t))
+        if rows is None:
+            _unread(out, dotted, table)
+            continue
+        for row in rows:
+            number += 1
             if len(row) < len(t.columns):
+                text = " | ".join(" ".join(cell) for cell in row)
+                if text.strip():
+                    out.check(dotted, msg("importer.row-unreadable"), text)
                 continue
             name = " ".join(" ".join(row[at[name_c.key]]).split())
             themes = [x for x in row[at[themes_c.key]] if x.strip()]
@@ -748,6 +770,9 @@ def _tagged_risks(region: Region, out: Imported, dotted: str) -> None:
                 risk[geo_c.key] = geo
             if name:
                 risks.append(risk)
+            elif themes or geo:
+                label = Texts.of(name_c.label)
+                out.check(dotted, msg("importer.row-without-name", row=number, label=label))
     _put_table(out, dotted, t, risks, region.prose())
 
 
@@ -755,7 +780,7 @@ def _tagged_deviations(region: Region, out: Imported, dotted: str) -> None:
     t = out.table(dotted)
     keys = tuple(c.key for c in t.columns)
     rows = []
-    for row in _tagged_rows(region, _headers(out, t)):
+    for row in _tagged_rows(region, _headers(out, t), out, dotted):
         item = {k: c.strip() for k, c in zip(keys, row[-len(keys) :], strict=False) if c.strip()}
         if item:
             rows.append(item)
@@ -778,7 +803,10 @@ def _tagged_counts(region: Region, out: Imported, dotted: str) -> None:
     group, count, other, header = _count_roles(out, t)
     counts: list[dict[str, Any]] = []
     for table in region.tables():
-        for row in table.body(header) or []:
+        body = table.body(header)
+        if body is None:
+            _unread(out, dotted, table)
+        for row in body or []:
             number = _number(re.sub(r"\s*stk\.?\s*$", "", row[0]))
             if number is None or len(row) < 2:
                 out.check(dotted, msg("importer.row-unreadable"), " ".join(row))
