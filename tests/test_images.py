@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ehnreport import content, images, paths
 from ehnreport.loader import load_text
-from ehnreport.markdown import _MD, MarkdownRenderer
+from ehnreport.markdown import MarkdownRenderer, _markdown_it
 from ehnreport.messages import Msg
 
 _FUZZ = os.environ.get("EHNREPORT_FUZZ_EXAMPLES", "").strip()
@@ -206,7 +206,7 @@ def test_inside(tmp_path: Path) -> None:
 
 
 def _rendered_counts(text: str) -> content.Layout:
-    tokens = _MD.parse(text, {})
+    tokens = _markdown_it().parse(text)
     out = content.Layout()
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
