@@ -50,7 +50,7 @@ def _atomic_file(target: Path) -> Iterator[IO[bytes]]:
         raise BuildError(
             msg("cli.file.cannot-be-written", name=shown, reason=os_reason(exc))
         ) from None
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent  # "." for a bare file name
     # A signal between creating the temporary file and entering the `try` below would
     # leave it behind: hold signals back until it is registered.
     with deferred():

@@ -78,3 +78,18 @@ def test_the_signal_clean_up_removes_every_write_in_progress(tmp_path: Path) -> 
             assert not Path(pending).exists()
             assert output._in_progress == set()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_too_long_for_the_file_system_is_named(tmp_path: Path) -> None:
+    target = tmp_path / ("r" * 300 + ".pdf")
+    with pytest.raises(BuildError) as exc:
+        write_atomic(target, b"x")
+    assert str(exc.value) == f"{target}: kan ikke skrives ({os.strerror(errno.ENAMETOOLONG)})."
+
+
+def test_a_bare_file_name_is_written_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_atomic(Path("rapport.html"), b"x")
+    assert [p.name for p in tmp_path.iterdir()] == ["rapport.html"]
