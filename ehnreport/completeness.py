@@ -19,7 +19,7 @@ from .model.base import is_answered
 from .model.factory import label_texts
 
 
-def short(label: str, limit: int = 90) -> str:
+def short(label: str, limit: int) -> str:
     """A long label cut at a word boundary, for one-line messages."""
     if len(label) <= limit:
         return label
