@@ -23,7 +23,8 @@ def short(label: str, limit: int) -> str:
     """A long label cut at a word boundary, for one-line messages."""
     if len(label) <= limit:
         return label
-    return label[: label.rfind(" ", 0, limit)].rstrip(",.;:") + " …"
+    cut = label.rfind(" ", 0, limit)
+    return label[: cut if cut > 0 else limit].rstrip(",.;:") + " …"  # one long word: cut it
 
 
 # Diagnostic codes of this module: warnings about what is left to write.
@@ -46,7 +47,7 @@ def _label(e: Edition, texts: dict[str, str] | None, limit: int = 90) -> Texts:
     return Texts(*(short(t, limit) for t in label_texts(e, texts)))
 
 
-def _whole(e: Edition, q: Question, value: Any, lang: str) -> Iterator[Gap]:
+def _whole(e: Edition, q: Question, value: Any) -> Iterator[Gap]:
     """The answer is empty: the question is unanswered."""
     if not is_answered(value):
         label = _label(e, q.label)
@@ -56,14 +57,15 @@ def _whole(e: Edition, q: Question, value: Any, lang: str) -> Iterator[Gap]:
             yield (), "unanswered", msg("checks.unanswered", label=label)
 
 
-def _cards(e: Edition, q: Question, value: Any, lang: str) -> Iterator[Gap]:
+def _cards(e: Edition, q: Question, value: Any) -> Iterator[Gap]:
     """No cards is an unanswered question; an empty card, or an empty field, is warned."""
-    yield from _whole(e, q, value, lang)
-    assert q.table is not None
+    yield from _whole(e, q, value)
+    assert q.table is not None and q.table.match_field is not None  # the edition checks both
     t = q.table
+    match_field = q.table.match_field
     fields = [c for c in t.columns if c.complete and c.key != t.match_field]
     for i, card in enumerate(value):
-        name = getattr(card, t.match_field or "", "")
+        name = getattr(card, match_field, "")
         empty = [c for c in fields if not is_answered(getattr(card, c.key))]
         if len(empty) == len(fields):
             yield (i,), "empty-card", msg("checks.empty-card", code=q.code, name=name)
@@ -81,7 +83,7 @@ def _cards(e: Edition, q: Question, value: Any, lang: str) -> Iterator[Gap]:
             )
 
 
-Handler = Callable[[Edition, Question, Any, str], Iterator[Gap]]
+Handler = Callable[[Edition, Question, Any], Iterator[Gap]]
 
 # How each kind of question is judged unanswered.
 HANDLERS: dict[str, Handler] = {
@@ -114,12 +116,11 @@ def completeness(
     report: Any, loaded: Loaded, file: str
 ) -> tuple[list[Diagnostic], list[StepCount]]:
     edition = edition_of(report)
-    lang = report.report.language
     diags: list[Diagnostic] = []
 
     def check(path: tuple[str, ...], q: Question) -> bool:
         """Warn about what `q` lacks; whether it is fully answered."""
-        gaps = list(HANDLERS[q.kind](edition, q, _value(report, path), lang))
+        gaps = list(HANDLERS[q.kind](edition, q, _value(report, path)))
         for sub, code, message in gaps:
             where = (*path, *sub)
             line, col = loaded.where(where, key=True)  # the key, or the group it belongs in

@@ -212,3 +212,18 @@ def test_an_edition_without_themes_warns_of_every_word(
         "report.yaml:21:20: warning[unknown-theme] steps.step2.a3.risks[0].themes[0]: "
         "«Utslepp» er ikke blant de kjente temaene."
     ]
+
+
+@pytest.mark.parametrize(
+    ("label", "limit", "said"),
+    [
+        ("Kort etikett", 60, "Kort etikett"),
+        ("a" * 60, 60, "a" * 60),
+        ("Ord, " * 20, 60, ("Ord, " * 12).rstrip().rstrip(",") + " …"),
+        ("x" * 100, 60, "x" * 60 + " …"),  # one long word is cut at the limit
+    ],
+)
+def test_a_long_label_is_cut_at_a_word_and_marked(label: str, limit: int, said: str) -> None:
+    from ehnreport.completeness import short
+
+    assert short(label, limit) == said
