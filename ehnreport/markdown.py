@@ -216,7 +216,7 @@ def _image(
     token = tokens[idx]
     renderer, place = _ctx(env)
     line = token.meta["line"]  # set by _number_lines
-    src = unquote(str(token.attrGet("src") or ""))
+    src = unquote(str(token.attrs["src"]))  # markdown-it gives every image its src
     alt = self.renderInlineAsText(token.children or [], options, env).strip()
     data_uri, problem = renderer.image(src)
     if problem:

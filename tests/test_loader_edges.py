@@ -208,3 +208,9 @@ def test_markdown_emphasis_or_a_bullet_at_the_start_of_a_value_is_named(
         "en verdi som begynner med `*` eller `&`, leses som en YAML-referanse. Skriv fri "
         "tekst (Markdown) som en `|`-blokk, eller sett den i anførselstegn."
     )
+
+
+def test_true_as_a_key_is_named_as_written() -> None:
+    line, col, code, said = refused("a: 1\ntrue: 2\n")
+    assert (line, col, code) == (2, 1, "bad-key")
+    assert said == "«true» kan ikke brukes som nøkkel."

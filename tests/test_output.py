@@ -72,7 +72,8 @@ def test_the_signal_clean_up_removes_every_write_in_progress(tmp_path: Path) -> 
             fh.write(b"a")
             (pending,) = output._in_progress
             assert Path(pending).parent == tmp_path
-            assert Path(pending).name.startswith(".a.html.")
+            assert Path(pending).name.startswith(".a.html.")  # hidden, as SECURITY.md says
+            assert Path(pending).suffix == ".tmp"
             output._in_progress.add(str(tmp_path / ".gone.tmp"))
             remove_temporary_files()
             assert not Path(pending).exists()
