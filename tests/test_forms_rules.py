@@ -1037,3 +1037,19 @@ def test_a_language_that_is_no_text_is_refused_only_where_it_stands() -> None:
     assert _refused(_set(("languages",), ["nb", "nn", "en", 5])) == [
         "form-spec languages[3]: her skal det stå en tekst."
     ]
+
+
+def test_every_folder_the_environment_names_is_read_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folders are split on the path separator only: a blank belongs to a folder's name."""
+    one = _edition_folder(tmp_path / "mappe en", "ehn-a-2031")
+    two = _edition_folder(tmp_path / "to", "ehn-b-2031")
+    monkeypatch.setattr(forms, "_added", {})
+    monkeypatch.setattr(forms, "_read_environment", False)
+    monkeypatch.setenv(forms.FORMS_ENV, os.pathsep.join([str(one), "", str(two)]))
+    forms._from_environment()
+    assert sorted(forms._added) == ["ehn-a-2031", "ehn-b-2031"]
+    monkeypatch.setenv(forms.FORMS_ENV, "")
+    forms._from_environment()  # once per process: the variable is not read again
+    assert sorted(forms._added) == ["ehn-a-2031", "ehn-b-2031"]
