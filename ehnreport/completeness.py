@@ -63,7 +63,7 @@ def _cards(e: Edition, q: Question, value: Any) -> Iterator[Gap]:
     assert q.table is not None and q.table.match_field is not None  # the edition checks both
     t = q.table
     match_field = q.table.match_field
-    fields = [c for c in t.columns if c.complete and c.key != t.match_field]
+    fields = [c for c in t.columns if c.complete and c.key != match_field]
     for i, card in enumerate(value):
         name = getattr(card, match_field, "")
         empty = [c for c in fields if not is_answered(getattr(card, c.key))]

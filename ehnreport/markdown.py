@@ -86,26 +86,21 @@ class MarkdownRenderer:
         """An answer as HTML blocks; its headings start one level below `level`."""
         if text is None or not text.strip():
             return Markup("")
-        place = self._place(tuple(path), shift=level)
-        tokens = self._md.parse(text)
-        _number_lines(tokens)
-        html = self._md.renderer.render(
-            tokens, self._md.options, {"renderer": self, "place": place}
-        )
-        return Markup(html)
+        return self._render(self._md.parse(text), tuple(path), shift=level)
 
     def inline(self, text: str | None, path: Sequence[str | int]) -> Markup:
         """A short answer (a table cell, a name, a goal) as inline HTML, without <p>."""
         if text is None or not text.strip():
             return Markup("")
-        text = text.strip("\n")
-        place = self._place(tuple(path), shift=0)  # inline text has no headings
-        tokens = self._md.parseInline(text)
+        # Inline text has no headings to shift.
+        return self._render(self._md.parseInline(text.strip("\n")), tuple(path), shift=0)
+
+    def _render(self, tokens: list[Token], path: Path_, *, shift: int) -> Markup:
+        """Tokens as HTML, each warning pointed at its line of the answer at `path`."""
+        place = self._place(path, shift=shift)
         _number_lines(tokens)
-        html = self._md.renderer.render(
-            tokens, self._md.options, {"renderer": self, "place": place}
-        )
-        return Markup(html)
+        env = {"renderer": self, "place": place}
+        return Markup(self._md.renderer.render(tokens, self._md.options, env))
 
     def image(self, name: str) -> tuple[str | None, Msg | None]:
         """An image file `name` of this report's folder as a data: URI, or (None, the reason).

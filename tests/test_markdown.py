@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from ehnreport import images
 from ehnreport.content import image_names
+from ehnreport.errors import Diagnostic
 from ehnreport.loader import load_text
 from ehnreport.markdown import MarkdownRenderer
 
@@ -271,20 +272,21 @@ def test_folder_itself_is_not_an_image(tmp_path: Path) -> None:
 # -- where warnings point ----------------------------------------------------------
 
 
-def test_warning_points_at_the_line_inside_a_block(tmp_path: Path) -> None:
-    source = (
-        "steps:\n"  # 1
-        "  step1:\n"  # 2
-        "    a2: |\n"  # 3
-        "      Første linje.\n"  # 4
-        "      Andre linje med [lenke](javascript:x).\n"  # 5
-        "\n"  # 6
-        "      Nytt avsnitt med ![](bilde.png).\n"  # 7
-    )
-    loaded = load_text(source)
+def _a2_warnings(tmp_path: Path, answer: str) -> list[Diagnostic]:
+    """The warnings of `answer` rendered as steps.step1.a2, a `|` block from line 4."""
+    block = "".join(f"      {line}\n" if line else "\n" for line in answer.split("\n"))
+    loaded = load_text("steps:\n  step1:\n    a2: |\n" + block)
     md = MarkdownRenderer(folder=tmp_path, loaded=loaded, file="r.yaml")
     md.block(loaded.data["steps"]["step1"]["a2"], ("steps", "step1", "a2"))
-    where = [(d.code, d.line, d.column, d.path, d.file) for d in md.diagnostics]
+    return md.diagnostics
+
+
+def test_warning_points_at_the_line_inside_a_block(tmp_path: Path) -> None:
+    answer = (
+        "Første linje.\nAndre linje med [lenke](javascript:x).\n\nNytt avsnitt med ![](bilde.png)."
+    )
+    warned = _a2_warnings(tmp_path, answer)  # the answer's lines are 4 to 7
+    where = [(d.code, d.line, d.column, d.path, d.file) for d in warned]
     assert where == [
         ("link-refused", 5, 7, "steps.step1.a2", "r.yaml"),
         ("image-refused", 7, 7, "steps.step1.a2", "r.yaml"),
@@ -416,17 +418,9 @@ def test_a_warning_after_a_line_break_of_any_kind_points_at_its_own_line(
     tmp_path: Path, newline: str
 ) -> None:
     """A soft break, two blanks or a backslash before the newline: each is one line on."""
-    source = (
-        "steps:\n"  # 1
-        "  step1:\n"  # 2
-        "    a2: |\n"  # 3
-        f"      Første linje.{newline}"  # 4
-        "      Andre linje med [lenke](javascript:x).\n"  # 5
-    )
-    loaded = load_text(source)
-    md = MarkdownRenderer(folder=tmp_path, loaded=loaded, file="r.yaml")
-    md.block(loaded.data["steps"]["step1"]["a2"], ("steps", "step1", "a2"))
-    assert [(d.code, d.line) for d in md.diagnostics] == [("link-refused", 5)]
+    answer = f"Første linje.{newline}Andre linje med [lenke](javascript:x)."
+    warned = _a2_warnings(tmp_path, answer)
+    assert [(d.code, d.line) for d in warned] == [("link-refused", 5)]
 
 
 def test_a_refused_link_without_text_leaves_no_closing_tag(tmp_path: Path) -> None:
@@ -455,18 +449,9 @@ def test_an_image_without_a_title_gets_no_title_attribute(tmp_path: Path) -> Non
 
 
 def test_warnings_count_every_line_break_before_them(tmp_path: Path) -> None:
-    source = (
-        "steps:\n"  # 1
-        "  step1:\n"  # 2
-        "    a2: |\n"  # 3
-        "      En,\n"  # 4
-        "      to,\n"  # 5
-        "      tre [lenke](javascript:x) og [lenke](javascript:y).\n"  # 6
-    )
-    loaded = load_text(source)
-    md = MarkdownRenderer(folder=tmp_path, loaded=loaded, file="r.yaml")
-    md.block(loaded.data["steps"]["step1"]["a2"], ("steps", "step1", "a2"))
-    assert [(d.code, d.line) for d in md.diagnostics] == [("link-refused", 6)] * 2
+    answer = "En,\nto,\ntre [lenke](javascript:x) og [lenke](javascript:y)."
+    warned = _a2_warnings(tmp_path, answer)  # lines 4, 5 and 6
+    assert [(d.code, d.line) for d in warned] == [("link-refused", 6)] * 2
 
 
 def test_each_time_an_image_is_shown_counts_against_the_reports_budget(

@@ -18,12 +18,7 @@ from ehnreport import output
 from ehnreport.errors import BuildError
 from ehnreport.output import atomic_file, remove_temporary_files, write_atomic
 
-
-def _raise(code: int):
-    def fail(*args, **kwargs):
-        raise OSError(code, os.strerror(code))
-
-    return fail
+from .test_faults import _raise  # a stand-in that fails with one errno
 
 
 def test_a_folder_at_the_output_path_is_named(tmp_path: Path) -> None:

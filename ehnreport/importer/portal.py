@@ -675,10 +675,19 @@ def _tagged_rows(
     return rows
 
 
+def _row_text(row: list[list[str]]) -> str:
+    """A tagged table's row as one line of text, its cells apart."""
+    return " | ".join(" ".join(cell) for cell in row)
+
+
 def _unread(out: Imported, dotted: str, table: Table) -> None:
     """A table under the question whose header is not the form's: its text, to check."""
-    text = " / ".join(" | ".join(" ".join(cell) for cell in row) for row in table.rows)
-    out.check(dotted, msg("importer.table-unreadable"), text)
+    out.check(dotted, msg("importer.table-unreadable"), " / ".join(map(_row_text, table.rows)))
+
+
+def _no_name(out: Imported, dotted: str, row: int, name: Column) -> None:
+    """A row with answers but no name is left out, and that is said: never lost unseen."""
+    out.check(dotted, msg("importer.row-without-name", row=row, label=Texts.of(name.label)))
 
 
 def _put_cell(
@@ -719,9 +728,8 @@ def _tagged_requirements(region: Region, out: Imported, dotted: str) -> None:
             _put_cell(out, dotted, i, item, key, columns[key].type, cell)
         if item.get(keys[0]):
             rows.append(item)
-        elif item:  # said, as the text reader says it: nothing is left out unseen
-            label = Texts.of(t.columns[0].label)
-            out.check(dotted, msg("importer.row-without-name", row=i, label=label))
+        elif item:
+            _no_name(out, dotted, i, t.columns[0])
     _put_table(out, dotted, t, rows, region.prose())
 
 
@@ -758,9 +766,8 @@ def _tagged_risks(region: Region, out: Imported, dotted: str) -> None:
         for row in rows:
             number += 1
             if len(row) < len(t.columns):
-                text = " | ".join(" ".join(cell) for cell in row)
-                if text.strip():
-                    out.check(dotted, msg("importer.row-unreadable"), text)
+                if _row_text(row).strip():
+                    out.check(dotted, msg("importer.row-unreadable"), _row_text(row))
                 continue
             name = " ".join(" ".join(row[at[name_c.key]]).split())
             themes = [x for x in row[at[themes_c.key]] if x.strip()]
@@ -771,8 +778,7 @@ def _tagged_risks(region: Region, out: Imported, dotted: str) -> None:
             if name:
                 risks.append(risk)
             elif themes or geo:
-                label = Texts.of(name_c.label)
-                out.check(dotted, msg("importer.row-without-name", row=number, label=label))
+                _no_name(out, dotted, number, name_c)
     _put_table(out, dotted, t, risks, region.prose())
 
 
@@ -899,8 +905,7 @@ def _requirements(region: Region, out: Imported, dotted: str) -> None:
             _put_cell(out, dotted, i, item, key, types[key], cell)
         if keys[0] not in item:
             if item:
-                label = Texts.of(t.columns[0].label)
-                out.check(dotted, msg("importer.row-without-name", row=i, label=label))
+                _no_name(out, dotted, i, t.columns[0])
             continue
         parsed.append(item)
     comment = markdown(extra, region.width) if extra else ""
