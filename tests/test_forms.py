@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +52,22 @@ def test_edition_by_id_and_in_form_order() -> None:
     ]
 
 
-def test_unknown_edition_is_a_key_error() -> None:
-    with pytest.raises(KeyError):
+def test_unknown_edition_is_a_key_error_that_names_it() -> None:
+    with pytest.raises(KeyError) as exc:
         load_edition("ehn-public-1999")
+    assert exc.value.args == ("ehn-public-1999",)
+
+
+def test_an_unknown_question_is_a_key_error_that_names_it() -> None:
+    e = load_edition(forms.DEFAULT)
+    for find in (e.question, e.path_of, e.by_code):
+        with pytest.raises(KeyError) as exc:
+            find("step9.none")
+        assert exc.value.args == ("step9.none",)
+    # The last question and the first are found as well as any between.
+    ordered = [(path, q) for path, q in e.questions()]
+    for path, q in (ordered[0], ordered[-1]):
+        assert (e.path_of(q.id), e.question(q.id)) == (path, q)
 
 
 def _data() -> dict[str, object]:
@@ -190,14 +205,59 @@ def test_any_mutation_is_a_mistake_or_an_edition_never_a_crash(data: st.DataObje
     report_model(edition).model_json_schema()
 
 
+@pytest.fixture
+def cold_readers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The edition readers' caches emptied, as in a new process: the fields and converters
+    a test's reading uses are then made by that reading, not remembered from another."""
+    from ehnreport.forms import check
+
+    monkeypatch.setattr(check, "_FIELDS", {})
+    check._converter.cache_clear()
+    yield
+    check._converter.cache_clear()
+
+
 @pytest.mark.parametrize("edition_id", EDITIONS)
-def test_the_prepared_copy_reads_the_same_without_the_checks(edition_id: str) -> None:
+def test_the_prepared_copy_reads_the_same_without_the_checks(
+    edition_id: str, cold_readers: None
+) -> None:
     # validate reads a bundled edition's prepared copy without the checking reader;
     # both must give the same records, field for field.
-    import json
-
-    from ehnreport.forms import bundled_folder
-    from ehnreport.forms.check import edition_from_data, trusted_edition
+    from ehnreport.forms.check import trusted_edition
 
     data = json.loads((bundled_folder(edition_id) / "form.json").read_text(encoding="utf-8"))
-    assert trusted_edition(data) == edition_from_data(data, rules=False)
+    edition = trusted_edition(data)
+    assert edition == edition_from_data(data, rules=False)
+    assert edition.themes is not None and isinstance(edition.steps, tuple)
+    assert forms._read_bundled(edition_id) == edition == load_edition(edition_id)
+
+
+def test_a_missing_field_is_said_and_one_with_a_default_may_be_left_out(
+    cold_readers: None,
+) -> None:
+    data = _data()
+    del data["title"], data["themes"]  # the edition's title must be written; themes may not
+    with pytest.raises(EditionError) as exc:
+        edition_from_data(data, rules=False)
+    assert [(d.path, d.text()) for d in exc.value.diagnostics] == [("", "«title» mangler.")]
+    data = _data()
+    del data["themes"]
+    assert edition_from_data(data, rules=False).themes is None
+
+
+@pytest.mark.parametrize(
+    ("tp", "value", "made"),
+    [
+        (typing.Optional[int], None, None),  # noqa: UP045 - the older spelling of int | None
+        (typing.Optional[int], 3, 3),  # noqa: UP045
+        (int | None, 3, 3),
+        (tuple[str, ...], ["a", "b"], ("a", "b")),
+        (dict[str, tuple[int, ...]], {"a": [1]}, {"a": (1,)}),
+        (str, "a", "a"),
+    ],
+)
+def test_the_trusted_reader_converts_each_kind_of_type(tp: Any, value: Any, made: Any) -> None:
+    from ehnreport.forms.check import _make_converter
+
+    converted = _make_converter(tp)(value)
+    assert converted == made and type(converted) is type(made)

@@ -215,11 +215,19 @@ class Edition(NamedTuple):
 
     def question(self, id: str) -> Question:
         """The question with this stable id; KeyError when the edition has none."""
-        return _by_id(self)[id][1]
+        return self._find(id)[1]
 
     def path_of(self, id: str) -> tuple[str, ...]:
         """The key path of the question with this id: ("steps", "step2", "a3")."""
-        return _by_id(self)[id][0]
+        return self._find(id)[0]
+
+    def _find(self, id: str) -> tuple[tuple[str, ...], Question]:
+        # A walk, not an index: an edition has about sixty questions, and a build asks
+        # for a few dozen of them (a few microseconds each).
+        for path, q in self.questions():
+            if q.id == id:
+                return path, q
+        raise KeyError(id)
 
     def by_code(self, code: str) -> Question:
         """The question with this printed code, "2.A.3"; KeyError when none."""
@@ -231,16 +239,3 @@ class Edition(NamedTuple):
     def text(self, texts: Texts | None, language: str = "nb") -> str:
         """A text in `language`, or "" when there is none."""
         return (texts or {}).get(language, "")
-
-
-# Each edition's questions by id, built on first use: edition object id -> (edition, index).
-_INDEX: dict[int, tuple[Edition, dict[str, tuple[tuple[str, ...], Question]]]] = {}
-
-
-def _by_id(edition: Edition) -> dict[str, tuple[tuple[str, ...], Question]]:
-    cached = _INDEX.get(id(edition))
-    if cached is not None and cached[0] is edition:
-        return cached[1]
-    index = {q.id: (path, q) for path, q in edition.questions()}
-    _INDEX[id(edition)] = (edition, index)
-    return index
