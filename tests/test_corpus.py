@@ -101,6 +101,20 @@ def test_corpus_is_large_enough():
     assert len(CASES) >= 30
 
 
+def test_a_report_is_invalid_exactly_when_an_error_is_found(monkeypatch):
+    # What writes a report only when it is valid (import, next year) tells the member
+    # the first error: an invalid report must always have one.
+    from ehnreport.validate import check_file
+
+    monkeypatch.chdir(REPORTS)
+    seen = set()
+    for name in CASES:
+        result = check_file(Path(name))
+        seen.add(result.valid)
+        assert result.valid == (not any(d.is_error for d in result.diagnostics)), name
+    assert seen == {True, False}
+
+
 def _shown(lang: str = "nb") -> set[tuple[str, str]]:
     """(severity, code) of every `error[code]` and `warning[code]` in the golden files."""
     return {

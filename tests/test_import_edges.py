@@ -10,6 +10,7 @@ answers it is about and pins the data read, the warnings and the comments writte
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -1108,6 +1109,23 @@ def test_a_report_that_cannot_be_placed_leaves_nothing_behind(tmp_path: Path) ->
     assert list(target.iterdir()) == []
 
 
+def test_a_write_whose_temporary_file_is_gone_is_said_and_nothing_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The folder emptied by another program while the report is checked: the rename
+    # fails, and the clean-up finds no temporary file to remove.
+    def vanish(src: Any, dst: Any) -> None:
+        Path(src).unlink()
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+
+    monkeypatch.setattr(os, "replace", vanish)
+    target = tmp_path / "vestvik.yaml"
+    with pytest.raises(BuildError) as exc:
+        write_checked(target, report_yaml(_minimal(), E, header=["Vestvik."]))
+    assert str(exc.value) == f"{target}: kunne ikke skrives ({os.strerror(errno.ENOENT)})."
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_folder_that_cannot_be_made_is_said(tmp_path: Path) -> None:
     (tmp_path / "fil").write_text("", encoding="utf-8")
     target = tmp_path / "fil" / "vestvik.yaml"
@@ -1170,8 +1188,10 @@ def test_the_edition_for_a_year_keeps_to_its_sector(editions: Any) -> None:
 
 
 def test_of_two_editions_for_the_same_year_the_one_added_later_is_taken(editions: Any) -> None:
-    editions(("a-public-2030", "public", 2030), ("b-public-2030", "public", 2030))
-    assert fv.edition_for_year(2030) == "b-public-2030"
+    editions(("b-public-2030", "public", 2030))
+    editions(("a-public-2030", "public", 2030))  # later, though its id sorts first
+    assert fv.known_editions()[-2:] == ("b-public-2030", "a-public-2030")
+    assert fv.edition_for_year(2030) == "a-public-2030"
     # Before every edition: the oldest, whatever the order of the ids.
     assert fv.edition_for_year(1990) == DEFAULT
 
@@ -1179,8 +1199,9 @@ def test_of_two_editions_for_the_same_year_the_one_added_later_is_taken(editions
 def test_the_parts_and_words_the_importer_looks_for() -> None:
     assert fv.part_title(E, "goals") == "Mål og fremdrift"
     assert fv.part_title(E, "finnes-ikke") == ""
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError) as exc:
         fv.part(E, "finnes-ikke")
+    assert exc.value.args == ("finnes-ikke",)
     assert fv.part(E, "contact").key == "contact"
     assert fv.goal_statuses(E) == ["Gjennomført", "Pågår", "Forsinket", "Ikke startet", "Utgår"]
     assert E.themes is not None
@@ -1515,6 +1536,27 @@ def test_list_items_get_their_markers_as_markdown(inherit: bool) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # The inner list beside the item's body, or inside it (as other programs tag it).
+        [("LBody", "ytre"), ("L", [("LI", [("Lbl", "•"), ("LBody", "indre")])])],
+        [("LBody", [("P", "ytre"), ("L", [("LI", [("Lbl", "•"), ("LBody", "indre")])])])],
+    ],
+)
+def test_a_list_item_holding_a_list_keeps_its_marker_on_its_own_text(body: list[Any]) -> None:
+    tree = [("L", [("LI", [("Lbl", "3."), *body]), ("LI", [("Lbl", "•"), ("LBody", "neste")])])]
+    assert _tagged(tree).lines == ["3. ytre", "- indre", "- neste"]
+    # A marker with no text after it is not carried on to the next paragraph.
+    tree = [("L", [("LI", [("Lbl", "•"), ("L", [("LI", [("LBody", "indre")])])])]), ("P", "etter")]
+    assert _tagged(tree).lines == ["- indre", "etter", ""]
+
+
+def test_a_group_of_text_is_part_of_its_paragraph_and_no_line_break() -> None:
+    tree = [("P", [("Span", "en"), ("NonStruct", [("Span", "to")]), ("Span", "tre")])]
+    assert _tagged(tree).lines == ["en to tre", ""]
+
+
 def test_a_list_of_labels_and_values_is_no_list() -> None:
     # A definition list: each item's label is a term, printed as its own line.
     for tree in (
@@ -1544,12 +1586,16 @@ def test_a_tagged_table_is_read_as_its_rows_and_caption(inherit: bool) -> None:
     assert [(t.caption, t.rows) for t in doc.tables] == [
         ("Sosial revisjon", [[["Antall"], ["Tema"]], [["3 stk"], ["Lønn og mer"]]])
     ]
+    doc = _tagged([("Table", [("TR", [("TH", "Antall")])])], inherit=inherit)
+    assert [(t.caption, t.rows) for t in doc.tables] == [("", [[["Antall"]]])]
 
 
 @pytest.mark.parametrize("inherit", [False, True])
 def test_a_link_is_kept_as_markdown_when_it_goes_elsewhere_than_it_says(inherit: bool) -> None:
     tree = [
         ("P", [("Span", "Se "), ("Link", "miljøsidene", "https://vestvik.no/milj%C3%B8")]),
+        # A link at the start of a printed line: a space between it and the line before.
+        ("P", [("Span", "Les mer på"), ("Link", "sidene", "https://vestvik.no/s"), ("Span", "nå")]),
         ("P", [("Link", "vestvik.no", "https://vestvik.no")]),
         ("P", [("Link", "kari@vestvik.no", "mailto:kari@vestvik.no")]),
         ("P", [("Link", "fil", "ftp://vestvik.no/fil")]),
@@ -1557,6 +1603,8 @@ def test_a_link_is_kept_as_markdown_when_it_goes_elsewhere_than_it_says(inherit:
     ]
     assert _tagged(tree, inherit=inherit).lines == [
         "Se [miljøsidene](https://vestvik.no/miljø)",
+        "",
+        "Les mer på [sidene](https://vestvik.no/s) nå",
         "",
         "vestvik.no",
         "",
@@ -1773,6 +1821,17 @@ def test_a_label_over_more_than_thirteen_lines_is_not_found_and_its_answer_not_l
     assert im.notes["steps.step1.b2"][1].endswith(" og hvorfor? Slik gjør vi det.")
 
 
+@pytest.mark.parametrize(("lines", "found"), [(13, True), (14, False)])
+def test_a_label_is_found_over_at_most_thirteen_lines(lines: int, found: bool) -> None:
+    words = B1.split()
+    cut = [round(i * len(words) / lines) for i in range(lines + 1)]
+    wrapped = "\n".join(" ".join(words[a:b]) for a, b in zip(cut, cut[1:], strict=False))
+    assert wrapped.count("\n") == lines - 1 and "\n\n" not in wrapped
+    text = portal({"1.B.1": ["Slik gjør vi det."]}).replace(B1 + "\n", wrapped + "\n", 1)
+    answer = step(read(Doc.from_text(text), E), "step1", "b1")
+    assert answer == ("Slik gjør vi det." if found else None)
+
+
 def test_a_label_is_found_whatever_its_letter_case_and_spaces() -> None:
     text = portal({"1.B.1": ["Slik gjør vi det."]})
     text = text.replace(B1, B1.upper().replace(" ", "  "), 1)
@@ -1949,11 +2008,17 @@ def test_a_geography_line_right_before_the_next_name_on_its_theme_line() -> None
     assert im.warnings == []
 
 
-def test_text_before_the_first_risk_on_its_theme_line_is_a_place_to_check() -> None:
-    im = imported({"2.A.3": [RISK_HEADER, "", "Innledning", "Transport Miljø"]})
+@pytest.mark.parametrize(
+    ("before", "kept"),
+    [(["Innledning"], "Innledning"), (["Innledning", "", "i to linjer"], "Innledning i to linjer")],
+)
+def test_text_before_the_first_risk_on_its_theme_line_is_a_place_to_check(
+    before: list[str], kept: str
+) -> None:
+    im = imported({"2.A.3": [RISK_HEADER, "", *before, "Transport Miljø"]})
     assert step(im, "step2", "a3") == {"risks": [{"name": "Transport", "themes": ["Miljø"]}]}
     assert warnings(im) == ["steps.step2.a3: teksten foran risiko 1 er usikker."]
-    assert im.notes["steps.step2.a3"][1] == "Teksten fra PDF-en: Innledning"
+    assert im.notes["steps.step2.a3"][1] == f"Teksten fra PDF-en: {kept}"
 
 
 def _png() -> bytes:

@@ -78,7 +78,7 @@ def build_data(
         imported.check("member.name", msg("importer.no-member-name"))
     short = imported.short_name
     if not short:
-        short = name if len(name) <= longest else name[:longest].rstrip()
+        short = name[:longest].rstrip()
         imported.check("member.short_name", msg("importer.no-short-name", short=short))
     elif len(short) > longest:
         imported.check("member.short_name", msg("importer.short-name-cut"))

@@ -42,6 +42,9 @@ _INLINE = {
     "Sup",
     "BibEntry",
     "Note",
+    # A group without a meaning of its own: inline when it holds only text (an empty
+    # one is how WeasyPrint tags a <br>, see `is_break`).
+    "NonStruct",
 }
 _TABLE = "Table"
 MAX_PAGES = 500
@@ -301,6 +304,18 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
             out[0] = _Block(out[0].kind, [_Frag(marker.text() + " ", None), *out[0].frags])
         return out
 
+    # The printed marker (• or 3.) of a list item that holds more than text, kept for
+    # the item's first line.
+    marker = [""]
+
+    def line(text: str, item: bool) -> None:
+        """One block's text as lines: a list item, or a paragraph and a blank line."""
+        if marker[0] or item:
+            lines.append(_item(" ".join(f"{marker[0]} {text}".split())))
+            marker[0] = ""
+        else:
+            lines.extend([*text.split("\n"), ""])
+
     def emit(e: Any, page: int | None, parent: str = "", item: bool = False) -> None:
         """Lines for `e`; `item` when `e` is (the body of) an item of a list.
 
@@ -324,19 +339,23 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
                 if isinstance(k, int):
                     continue
                 k = k.get_object()
-                if hasattr(k, "get") and "/S" in k:
-                    if kind(k) in _INLINE and not has_block(k):
-                        for b in blocks({"/K": [k], "/S": "/P"}, page_of(k, page)):
-                            lines.extend([*b.text().split("\n"), ""])
-                    else:
-                        emit(k, page_of(k, page), kind(e), item)
+                if not hasattr(k, "get") or "/S" not in k:
+                    continue
+                if item and kind(e) == "LI" and kind(k) == "Lbl":
+                    label = _Block("Lbl")
+                    collect(k, page_of(k, page), label)
+                    if _MARKER_ONLY.match(label.text()):
+                        marker[0] = label.text().strip()
+                        continue
+                if kind(k) in _INLINE and not has_block(k):
+                    for b in blocks({"/K": [k], "/S": "/P"}, page_of(k, page)):
+                        line(b.text(), False)
+                else:
+                    emit(k, page_of(k, page), kind(e), item)
+            marker[0] = ""  # an item without text after its marker
             return
         for b in blocks(e, page):
-            text = b.text()
-            if item:
-                lines.append(_item(" ".join(text.split("\n"))))
-            else:
-                lines.extend([*text.split("\n"), ""])
+            line(b.text(), item)
 
     def table(e: Any, page: int | None) -> Table:
         rows: list[list[list[str]]] = []

@@ -985,9 +985,10 @@ def _risks(region: Region, out: Imported, dotted: str) -> None:
     for k, gap in enumerate(gaps):
         geo, rest = _geo(gap) if k > 0 else (None, gap)
         filled = [p for p in rest if p[0] != "blank"]
-        if k < len(runs) and filled and filled[-1][0] == "text-before":
+        if filled and filled[-1][0] == "text-before":
             # «Transport Miljø»: the name stands on the line of its first theme; the
-            # text between the themes before and this line is their geography.
+            # text between the themes before and this line is their geography. (A
+            # text-before piece stands just before a theme: never in the last gap.)
             names.append(filled[-1][1])
             middle = [t for _, t in filled[:-1]]
             if middle and k > 0 and geo is None:
@@ -1057,7 +1058,8 @@ def _short(para: list[str]) -> bool:
 def _cards(region: Region, out: Imported, dotted: str) -> None:
     doc = region.doc
     t = out.table(dotted)
-    match = t.match_field or t.columns[0].key
+    assert t.match_field is not None  # an edition's cards always name it (forms/rules.py)
+    match = t.match_field
     # ehnreport prints a short name above a label two fields share («Tiltak»); the
     # portal prints the label alone.
     labels: list[tuple[str, str | list[str]]] = []

@@ -129,10 +129,12 @@ def write_checked(target: Path, text: str) -> list[Diagnostic]:
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8"))
         result = check_file(tmp)
+        # Every way a report is found invalid gives an error, so this is `result.valid`.
         errors = [d for d in result.diagnostics if d.is_error]
-        if not result.valid:
-            first = errors[0].message if errors else msg("importer.unknown-error")
-            raise BuildError(msg("importer.made-invalid", file=str(target), first=first))
+        if errors:
+            raise BuildError(
+                msg("importer.made-invalid", file=str(target), first=errors[0].message)
+            )
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except OSError as exc:
