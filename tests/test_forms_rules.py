@@ -133,6 +133,32 @@ def test_a_language_ehnreport_cannot_print_is_refused(code: str) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("languages", "said"),
+    [
+        ("nb", "form-spec languages: her skal det stå en liste."),
+        (None, "form-spec languages: her skal det stå en liste."),
+        (["nb", 3], "form-spec languages[1]: her skal det stå en tekst."),
+        ([], "form-spec languages: utgaven må ha minst ett språk, for eksempel [nb]."),
+    ],
+)
+def test_languages_that_cannot_be_read_are_said_once_not_at_every_text(
+    languages: Any, said: str
+) -> None:
+    assert _refused(_set(("languages",), languages)) == [said]
+
+
+def test_a_first_language_ehnreport_cannot_print_is_said_once_not_at_every_template() -> None:
+    def change(data: dict[str, Any]) -> None:
+        _with_language("se")(data)
+        data["languages"] = ["se", "nb", "nn", "en"]
+
+    assert _refused(change) == [
+        "form-spec languages[0]: ehnreport kan ikke skrive ut en rapport på «se»; "
+        "språkene er nb, nn, en."
+    ]
+
+
 def test_each_language_is_checked_at_its_own_place() -> None:
     def change(data: dict[str, Any]) -> None:
         _with_language("se")(data)

@@ -332,6 +332,39 @@ def test_a_web_address_is_read(url: str) -> None:
     assert step(im, "step1", "a1") == url and im.warnings == []
 
 
+def _with_kind(e: Edition, code: str, kind: str) -> Edition:
+    """`e` with the question `code` of another kind, as an added edition may have it."""
+
+    def question(q: Any) -> Any:
+        return q._replace(kind=kind) if q.code == code else q
+
+    steps = tuple(
+        s._replace(
+            sections=tuple(
+                c._replace(questions=tuple(question(q) for q in c.questions)) for c in s.sections
+            )
+        )
+        for s in e.steps
+    )
+    return e._replace(steps=steps)
+
+
+def test_a_one_line_answer_in_a_step_is_read_as_its_words_on_one_line() -> None:
+    e = _with_kind(E, "1.B.1", "line")
+    im = read(Doc.from_text(portal({"1.B.1": ["Slik gjør", "vi det."]}, e=e)), e)
+    assert step(im, "step1", "b1") == "Slik gjør vi det."
+    im = read(Doc.from_text(portal(e=e)), e)
+    assert im.data.get("steps") is None and im.notes == {}
+
+
+def test_an_answer_of_a_kind_a_pdf_cannot_hold_is_a_place_to_check() -> None:
+    e = _with_kind(E, "1.B.1", "goals")
+    im = read(Doc.from_text(portal({"1.B.1": ["Slik gjør", "vi det."]}, e=e)), e)
+    assert step(im, "step1", "b1") is None
+    assert warnings(im)[-1] == "steps.step1.b1: svaret kunne ikke leses; skriv det inn."
+    assert im.notes["steps.step1.b1"][1] == "Teksten fra PDF-en: Slik gjør vi det."
+
+
 def test_a_link_that_is_not_a_web_address_is_a_place_to_check() -> None:
     im = imported({"1.A.1": ["Se nettsidene", "våre under Om oss."]})
     assert step(im, "step1", "a1") is None
@@ -1557,13 +1590,14 @@ def test_a_group_of_text_is_part_of_its_paragraph_and_no_line_break() -> None:
     assert _tagged(tree).lines == ["en to tre", ""]
 
 
-def test_a_list_of_labels_and_values_is_no_list() -> None:
+@pytest.mark.parametrize("inherit", [False, True])
+def test_a_list_of_labels_and_values_is_no_list(inherit: bool) -> None:
     # A definition list: each item's label is a term, printed as its own line.
     for tree in (
         [("L", [("LI", [("Lbl", "Navn"), ("LBody", "Kari")])])],
         [("L", [("Div", [("LI", [("Lbl", "Navn"), ("LBody", "Kari")])])])],
     ):
-        assert _tagged(tree).lines == ["Navn", "", "Kari", ""]
+        assert _tagged(tree, inherit=inherit).lines == ["Navn", "", "Kari", ""]
 
 
 @pytest.mark.parametrize("inherit", [False, True])

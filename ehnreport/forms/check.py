@@ -36,7 +36,9 @@ class EditionError(Exception):
 
 
 class _Reader:
-    def __init__(self, loaded: Any, file: str, languages: tuple[str, ...]) -> None:
+    def __init__(self, loaded: Any, file: str, languages: tuple[str, ...] | None) -> None:
+        # None when `languages:` itself cannot be read: its own mistake is then the one
+        # to say, not one for every text of the edition.
         self.languages = languages
         self.loaded = loaded
         self.file = file
@@ -99,6 +101,8 @@ class _Reader:
         raise TypeError(tp)  # pragma: no cover - a type the spec does not use
 
     def languages_of(self, value: dict[Any, Any], path: Path_) -> None:
+        if self.languages is None:
+            return
         missing = [lang for lang in self.languages if lang not in value]
         if missing:
             self.fail(path, msg("forms.language-missing", languages=join(missing)))
@@ -203,7 +207,9 @@ def edition_from_data(
     prepared copies of the bundled editions, whose form.yaml a test checks in full.
     """
     langs = data.get("languages") if isinstance(data, dict) else None
-    languages = tuple(x for x in langs if isinstance(x, str)) if isinstance(langs, list) else ()
+    languages = None  # not readable: said once, at `languages`
+    if isinstance(langs, list) and langs and all(isinstance(x, str) for x in langs):
+        languages = tuple(langs)
     reader = _Reader(loaded, file, languages)
     edition = reader.read(Edition, data, ())
     if rules and edition is not None and not reader.problems:

@@ -245,7 +245,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
                 return False
         return True
 
-    def is_term(e: Any) -> bool:
+    def is_term(e: Any, page: int | None) -> bool:
         """An item of a definition list: its label is a term, not a printed marker."""
         for k in kids(e):
             if isinstance(k, int):
@@ -253,7 +253,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
             k = k.get_object()
             if hasattr(k, "get") and kind(k) == "Lbl":
                 b = _Block("Lbl")
-                collect(k, page_of(k, None), b)
+                collect(k, page_of(k, page), b)
                 if b.text().strip() and not _MARKER_ONLY.match(b.text()):
                     return True
         return False
@@ -322,7 +322,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
         A definition list is tagged as L > Div > LI; only an LI right under an L is a
         list item, the others are a label and its value.
         """
-        item = (kind(e) == "LI" and parent == "L" and not is_term(e)) or (
+        item = (kind(e) == "LI" and parent == "L" and not is_term(e, page)) or (
             item and kind(e) == "LBody"
         )
         if kind(e) == _TABLE:

@@ -72,7 +72,7 @@ class NotAReport(InputFileError):
 @dataclass(frozen=True, order=True)
 class Pos:
     line: int
-    col: int = 0
+    col: int
 
 
 @dataclass
@@ -279,7 +279,7 @@ def read(doc: Doc, edition: Edition) -> Imported:
     """The answers in `doc`, found by the labels of `edition`."""
     result = Imported(data={}, e=edition)
     found: list[Anchor] = []
-    cursor = Pos(0)
+    cursor = Pos(0, 0)
     for anchor in _plan(edition):
         hit = doc.find(anchor.labels, cursor, whole=anchor.whole)
         if hit is None:
