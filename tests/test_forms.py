@@ -70,6 +70,28 @@ def test_an_unknown_question_is_a_key_error_that_names_it() -> None:
         assert (e.path_of(q.id), e.question(q.id)) == (path, q)
 
 
+def test_a_text_in_a_language_and_without_it() -> None:
+    e = load_edition(forms.DEFAULT)
+    assert e.text({"nb": "Mål", "nn": "Mål på nynorsk"}) == "Mål"  # nb unless told
+    assert e.text({"nb": "Mål", "nn": "Mål på nynorsk"}, "nn") == "Mål på nynorsk"
+    assert e.text({"nb": "Mål"}, "en") == ""
+    assert e.text(None, "nb") == "" and e.text({}, "nb") == ""
+
+
+def test_a_column_a_step_and_a_code_are_found_by_their_key() -> None:
+    e = load_edition(forms.DEFAULT)
+    risks = e.question("step2.prioritised-risks").table
+    assert risks is not None
+    assert [risks.column(c.key) for c in risks.columns] == list(risks.columns)
+    with pytest.raises(StopIteration):
+        risks.column("finnes-ikke")
+    step2 = e.steps[1]
+    assert step2.questions == tuple(q for s in step2.sections for q in s.questions)
+    assert [q.code for q in step2.questions][:3] == ["2.A.1", "2.A.2", "2.A.3"]
+    assert all(e.by_code(q.code) is q for _, q in e.questions() if q.code)
+    assert e.parts == e.parts_before + e.parts_after and e.parts_after
+
+
 def _data() -> dict[str, object]:
     return json.loads((bundled_folder(forms.DEFAULT) / "form.json").read_text(encoding="utf-8"))
 

@@ -1440,9 +1440,10 @@ def tagged_pdf(
     pages: int = 1,
     inherit: bool = False,
 ) -> bytes:
-    """A PDF whose structure tree holds `tree`: (type, text), (type, [lines]), (type,
-    [elements]), or ("Link", text, address). With `inherit`, only the tree's top element
-    names its page, and every other element takes it from its parent."""
+    """A PDF whose structure tree holds `tree`: (type, text), (type, [lines and
+    elements]), or ("Link", text, address); ("MCR", text) is a marked-content reference,
+    a dictionary naming its text instead of the number. With `inherit`, only the tree's
+    top element names its page, and every other element takes it from its parent."""
     import io
 
     from pypdf import PdfWriter
@@ -1478,6 +1479,11 @@ def tagged_pdf(
 
     def element(node: Any, parent: Any) -> Any:
         kind, content = node[0], node[1]
+        if kind == "MCR":
+            ref = _dict(Type=_name("MCR"), MCID=show(content, "Span"))
+            if not inherit:
+                ref[_name("Pg")] = page.indirect_reference
+            return ref
         made = _dict(Type=_name("StructElem"), S=_name(kind))
         if not inherit or kind == "Document":
             made[_name("Pg")] = page.indirect_reference
@@ -1485,10 +1491,8 @@ def tagged_pdf(
         made[_name("P")] = parent
         if isinstance(content, str):
             kids = [show(content, kind)]
-        elif content and isinstance(content[0], str):
-            kids = [show(line, kind) for line in content]
         else:
-            kids = [element(k, ref) for k in content]
+            kids = [show(k, kind) if isinstance(k, str) else element(k, ref) for k in content]
         if len(node) > 2:  # a link and the annotation it points through
             action = _dict(S=_name("URI"), URI=TextStringObject(node[2]))
             annot = _dict(Type=_name("Annot"), Subtype=_name("Link"), A=action)
@@ -1583,6 +1587,27 @@ def test_a_list_item_holding_a_list_keeps_its_marker_on_its_own_text(body: list[
     # A marker with no text after it is not carried on to the next paragraph.
     tree = [("L", [("LI", [("Lbl", "•"), ("L", [("LI", [("LBody", "indre")])])])]), ("P", "etter")]
     assert _tagged(tree).lines == ["- indre", "etter", ""]
+
+
+@pytest.mark.parametrize("inherit", [False, True])
+def test_text_beside_blocks_and_text_by_reference_are_read(inherit: bool) -> None:
+    # Other programs than WeasyPrint put text straight into an element that also holds
+    # paragraphs, and point to text through a dictionary instead of its number.
+    tree = [
+        ("Div", ["Tekst rett i gruppen", ("P", "et avsnitt")]),
+        ("P", [("MCR", "pekt"), ("Span", "til")]),
+        ("P", [("Span", "linje"), ("NonStruct", [("MCR", "ingen linjeskift")])]),
+    ]
+    assert _tagged(tree, inherit=inherit).lines == [
+        "Tekst rett i gruppen",
+        "",
+        "et avsnitt",
+        "",
+        "pekt til",
+        "",
+        "linje ingen linjeskift",
+        "",
+    ]
 
 
 def test_a_group_of_text_is_part_of_its_paragraph_and_no_line_break() -> None:

@@ -335,23 +335,32 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
                 lines.append(_item(" ".join(b.text().split("\n"))))
             return
         if has_block(e):
+            # Text beside the blocks (inline elements, or marked content straight in
+            # `e`): each run of it is one paragraph.
+            run: list[Any] = []
+
+            def flush() -> None:
+                for b in blocks({"/K": run[:], "/S": "/P"}, page):
+                    line(b.text(), False)
+                run.clear()
+
             for k in kids(e):
-                if isinstance(k, int):
+                obj = k if isinstance(k, int) else k.get_object()
+                if isinstance(obj, int) or not hasattr(obj, "get") or "/S" not in obj:
+                    run.append(k)
                     continue
-                k = k.get_object()
-                if not hasattr(k, "get") or "/S" not in k:
-                    continue
-                if item and kind(e) == "LI" and kind(k) == "Lbl":
+                if item and kind(e) == "LI" and kind(obj) == "Lbl":
                     label = _Block("Lbl")
-                    collect(k, page_of(k, page), label)
+                    collect(obj, page_of(obj, page), label)
                     if _MARKER_ONLY.match(label.text()):
                         marker[0] = label.text().strip()
                         continue
-                if kind(k) in _INLINE and not has_block(k):
-                    for b in blocks({"/K": [k], "/S": "/P"}, page_of(k, page)):
-                        line(b.text(), False)
-                else:
-                    emit(k, page_of(k, page), kind(e), item)
+                if kind(obj) in _INLINE and not has_block(obj):
+                    run.append(k)
+                    continue
+                flush()
+                emit(obj, page_of(obj, page), kind(e), item)
+            flush()
             marker[0] = ""  # an item without text after its marker
             return
         for b in blocks(e, page):

@@ -921,24 +921,29 @@ def _theme_of(piece: str, themes: tuple[str, ...]) -> str | None:
     return None
 
 
+# The kinds of piece a line of the 2.A.3 table is split into; _BLANK is an empty line.
+_THEME, _TEXT, _BEFORE, _AFTER, _BLANK = "theme", "text", "text-before", "text-after", "blank"
+
+
 def _split_line(line: str, themes: tuple[str, ...]) -> list[tuple[str, str]]:
-    """A line of the flattened 2.A.3 table as pieces: ("theme", t) or ("text", s)."""
+    """A line of the flattened 2.A.3 table as pieces: (_THEME, t), (_TEXT, s), or a text
+    on the line of a theme, before it (_BEFORE) or after it (_AFTER)."""
     line = line.strip()
     if not line:
         return []
     whole = _theme_of(line, themes)
     if whole:
-        return [("theme", whole)]
+        return [(_THEME, whole)]
     if len(line) > _MAX_CELL_LINE:  # a sentence of the comment, not a cell
-        return [("text", line)]
+        return [(_TEXT, line)]
     for theme in sorted(themes, key=len, reverse=True):
         if line.casefold().endswith(" " + theme.casefold()):
-            return [("text-before", line[: -len(theme)].strip()), ("theme", theme)]
+            return [(_BEFORE, line[: -len(theme)].strip()), (_THEME, theme)]
         if line.casefold().startswith(theme.casefold() + " "):
             rest = line[len(theme) :].strip()
             more = _theme_of(rest, themes)
-            return [("theme", theme), ("theme", more) if more else ("text-after", rest)]
-    return [("text", line)]
+            return [(_THEME, theme), (_THEME, more) if more else (_AFTER, rest)]
+    return [(_TEXT, line)]
 
 
 # A line of a table cell; longer lines are prose (the comment under the table).
@@ -957,13 +962,13 @@ def _risks(region: Region, out: Imported, dotted: str) -> None:
     # Each line becomes pieces; a blank line is a paragraph break.
     pieces: list[tuple[str, str]] = []
     for line in lines:
-        pieces.extend(_split_line(line, themes) or [("blank", "")])
+        pieces.extend(_split_line(line, themes) or [(_BLANK, "")])
     runs: list[tuple[int, int]] = []  # [start, end) of each run of themes
     i = 0
     while i < len(pieces):
-        if pieces[i][0] == "theme":
+        if pieces[i][0] == _THEME:
             j = i
-            while j < len(pieces) and pieces[j][0] == "theme":
+            while j < len(pieces) and pieces[j][0] == _THEME:
                 j += 1
             runs.append((i, j))
             i = j
@@ -984,8 +989,8 @@ def _risks(region: Region, out: Imported, dotted: str) -> None:
     comment_lines: list[str] = []
     for k, gap in enumerate(gaps):
         geo, rest = _geo(gap) if k > 0 else (None, gap)
-        filled = [p for p in rest if p[0] != "blank"]
-        if filled and filled[-1][0] == "text-before":
+        filled = [p for p in rest if p[0] != _BLANK]
+        if filled and filled[-1][0] == _BEFORE:
             # «Transport Miljø»: the name stands on the line of its first theme; the
             # text between the themes before and this line is their geography. (A
             # text-before piece stands just before a theme: never in the last gap.)
@@ -1035,7 +1040,7 @@ def _risks(region: Region, out: Imported, dotted: str) -> None:
 
 
 def _geo(gap: list[tuple[str, str]]) -> tuple[str | None, list[tuple[str, str]]]:
-    if gap and gap[0][0] == "text-after":
+    if gap and gap[0][0] == _AFTER:
         return gap[0][1], gap[1:]
     return None, gap
 
@@ -1043,7 +1048,7 @@ def _geo(gap: list[tuple[str, str]]) -> tuple[str | None, list[tuple[str, str]]]
 def _gap_paragraphs(gap: list[tuple[str, str]]) -> list[list[str]]:
     paras: list[list[str]] = [[]]
     for kind, text in gap:
-        if kind == "blank":
+        if kind == _BLANK:
             if paras[-1]:
                 paras.append([])
         else:
