@@ -151,3 +151,27 @@ def test_an_empty_field_is_named_by_its_label_in_the_chosen_language(tmp_path, l
     # The model's own titles are nb; the label in nn or en comes from the edition's texts.
     found = errors(tmp_path, "  name: Eksempel kommune\n", "  name:\n")
     assert [d.text(lang) for d in found if d.path == "member.name"] == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("loc", "found"),
+    [
+        ((), "Report"),
+        (("steps",), "Steps"),
+        (("steps", "step2", "a3"), "Risks"),
+        (("steps", "step2", "a3", "risks"), None),  # a list, not a model
+        (("steps", "step2", "a3", "risks", 0), "Risk"),
+        (("steps", "step2", "a3", "risks", 0, "name"), None),  # a text
+        (("steps", "step2", "a3", "risks", "x"), None),  # a key in a list
+        (("steps", 0), None),  # a number in a model
+        (("nope",), None),
+        (("goals", "current", 0), "Goal"),
+    ],
+)
+def test_the_model_that_holds_a_place_is_found_by_walking_the_fields(
+    loc: tuple[str | int, ...], found: str | None
+) -> None:
+    # The uncached walk: the cache in front of it is filled by whatever ran before.
+    model = report_model(load_edition(known_editions()[0]))
+    held = diagnostics._model_at(model, loc)
+    assert (held.__name__ if held is not None else None) == found

@@ -1608,6 +1608,9 @@ def test_text_beside_blocks_and_text_by_reference_are_read(inherit: bool) -> Non
         "linje ingen linjeskift",
         "",
     ]
+    cell = ("TD", ["tekst", ("P", "avsnitt"), "mer tekst"])
+    doc = _tagged([("Table", [("TR", [cell])])], inherit=inherit)
+    assert doc.tables[0].rows == [[["tekst", "avsnitt", "mer tekst"]]]
 
 
 def test_a_group_of_text_is_part_of_its_paragraph_and_no_line_break() -> None:
