@@ -168,7 +168,8 @@ def trusted_edition(data: Any) -> Edition:
     equal to it; reading it through the checking reader cost `validate` about 13 ms
     at every start, most of it checks that cannot fail here.
     """
-    return typing.cast(Edition, _converter(Edition)(data))
+    edition: Edition = _converter(Edition)(data)
+    return edition
 
 
 def _make_converter(tp: Any) -> Callable[[Any], Any]:
@@ -211,11 +212,11 @@ def edition_from_data(
     if isinstance(langs, list) and langs and all(isinstance(x, str) for x in langs):
         languages = tuple(langs)
     reader = _Reader(loaded, file, languages)
-    edition = reader.read(Edition, data, ())
+    edition: Edition | None = reader.read(Edition, data, ())
     if rules and edition is not None and not reader.problems:
         from .rules import check_rules
 
         check_rules(reader, edition)
     if reader.problems or edition is None:
         raise EditionError(reader.problems)
-    return typing.cast(Edition, edition)
+    return edition

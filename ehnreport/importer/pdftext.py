@@ -58,7 +58,8 @@ class _Frag:
 
 @dataclass
 class _Block:
-    kind: str
+    """The text fragments of one paragraph, heading, list item or cell, in order."""
+
     frags: list[_Frag] = field(default_factory=list)
 
     def text(self) -> str:
@@ -209,7 +210,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
 
     def link(e: Any, page: int | None, block: _Block) -> None:
         """A link's text; as a Markdown link when it goes elsewhere than its text says."""
-        inner = _Block("Link")
+        inner = _Block()
         collect(e, page, inner)
         text, uri = inner.text(), _uri(e)
         shown = {text, "mailto:" + text, "http://" + text, "https://" + text}
@@ -252,7 +253,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
                 continue
             k = k.get_object()
             if hasattr(k, "get") and kind(k) == "Lbl":
-                b = _Block("Lbl")
+                b = _Block()
                 collect(k, page_of(k, page), b)
                 if b.text().strip() and not _MARKER_ONLY.match(b.text()):
                     return True
@@ -271,14 +272,14 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
     def blocks(e: Any, page: int | None) -> list[_Block]:
         """The leaf blocks under `e`: paragraphs, headings, list items, cells."""
         if not has_block(e):
-            b = _Block(kind(e))
+            b = _Block()
             collect(e, page, b)
             return [b] if b.text() else []
         out: list[_Block] = []
-        run = _Block("P")
+        run = _Block()
         for k in kids(e):
             if isinstance(k, int) or not hasattr(k.get_object(), "get"):
-                b = _Block("P")
+                b = _Block()
                 wrapper = {"/K": k}
                 collect(wrapper, page, b)
                 run.frags.extend(b.frags)
@@ -294,14 +295,14 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
                 continue
             if run.text():
                 out.append(run)
-            run = _Block("P")
+            run = _Block()
             out.extend(blocks(k, page_of(k, page)))
         if run.text():
             out.append(run)
         if len(out) > 1 and _MARKER_ONLY.match(out[0].text()):
             # The printed marker (• or 1.) is tagged apart from the item's text.
             marker = out.pop(0)
-            out[0] = _Block(out[0].kind, [_Frag(marker.text() + " ", None), *out[0].frags])
+            out[0] = _Block([_Frag(marker.text() + " ", None), *out[0].frags])
         return out
 
     # The printed marker (• or 3.) of a list item that holds more than text, kept for
@@ -350,7 +351,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
                     run.append(k)
                     continue
                 if item and kind(e) == "LI" and kind(obj) == "Lbl":
-                    label = _Block("Lbl")
+                    label = _Block()
                     collect(obj, page_of(obj, page), label)
                     if _MARKER_ONLY.match(label.text()):
                         marker[0] = label.text().strip()
