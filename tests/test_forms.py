@@ -122,6 +122,17 @@ def test_mistakes_are_reported_at_their_line(tmp_path: Path) -> None:
     assert lines[kickr - 1].strip() == "kickr:"
 
 
+def test_a_missing_key_is_said_at_the_key_of_the_record_it_is_missing_from(
+    tmp_path: Path,
+) -> None:
+    text = DEFAULT_FORM.read_text(encoding="utf-8")
+    assert "        table:\n          model: Goal\n" in text
+    text = text.replace("        table:\n          model: Goal\n", "        table:\n", 1)
+    lines = text.splitlines()
+    table = next(i for i, ln in enumerate(lines, 1) if ln == "        table:")
+    assert _mistakes(text, tmp_path) == [(table, 9, "«model» mangler.")]
+
+
 def test_duplicate_ids_and_dangling_references(tmp_path: Path) -> None:
     text = DEFAULT_FORM.read_text(encoding="utf-8")
     text = text.replace("id: step1.policy-development", "id: step1.policy-link", 1)
