@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -1117,6 +1118,27 @@ def test_a_checked_report_is_written_with_its_warnings(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == text
     assert found and all(not d.is_error for d in found)
     assert [p.name for p in target.parent.iterdir()] == ["vestvik.yaml"]
+
+
+def test_a_report_is_checked_in_a_hidden_file_beside_it_and_kept_readable_by_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ehnreport.importer import writer
+
+    checked: list[Path] = []
+    check_file = writer.check_file
+
+    def check(path: Path) -> Any:
+        checked.append(path)
+        return check_file(path)
+
+    monkeypatch.setattr(writer, "check_file", check)
+    target = tmp_path / "vestvik.yaml"
+    write_checked(target, report_yaml(_minimal(), E, header=["Vestvik."]))
+    [tmp] = checked
+    assert tmp.parent == tmp_path and tmp != target
+    assert tmp.name.startswith(".vestvik.yaml.") and tmp.suffix == ".yaml"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # not the temporary file's 0o600
 
 
 def test_an_invalid_report_is_never_written(tmp_path: Path) -> None:
