@@ -947,10 +947,14 @@ def test_a_year_outside_the_possible_ones_is_refused(tmp_path: Path, year: int) 
     assert str(exc.value) == f"{year} er ikke et mulig rapporteringsår. Skriv det som 2024."
 
 
-def test_an_unknown_edition_names_the_known_ones(tmp_path: Path) -> None:
+def test_an_unknown_edition_names_the_known_ones(tmp_path: Path, editions: Any) -> None:
     with pytest.raises(InputFileError) as exc:
         import_report(_source(tmp_path, portal()), edition="ehn-1999")
     assert str(exc.value) == "ukjent skjemautgave «ehn-1999». Kjente: ehn-public-2024."
+    editions(("ehn-public-2026", "public", 2026))
+    with pytest.raises(InputFileError) as exc:
+        import_report(_source(tmp_path, portal()), edition="ehn-1999")
+    assert str(exc.value).endswith(" Kjente: ehn-public-2024, ehn-public-2026.")
 
 
 def test_the_edition_is_chosen_by_the_year_when_none_is_given(tmp_path: Path) -> None:
@@ -1298,6 +1302,13 @@ def test_the_columns_that_name_a_row() -> None:
     assert names("step2.requirements-in-procurement") == ("procurement",)
     # No required text column: the first column names the row.
     assert names("step4.deviations") == ("type",)
+    # A required count is a value, not a name; a required list names the row.
+    risks = E.question("step2.prioritised-risks").table
+    assert risks is not None
+    required = [c._replace(required=True) for c in risks.columns]
+    counted = [required[0]._replace(type="count"), *required[1:]]
+    assert fv.name_columns(risks._replace(columns=tuple(counted))) == ("themes", "geography")
+    assert [c.type for c in risks.columns] == ["text", "list", "text"]
 
 
 @pytest.mark.parametrize(

@@ -93,13 +93,13 @@ def column_label(e: Edition, c: Column) -> str:
 
 def goal_statuses(e: Edition) -> list[str]:
     """Every accepted status word, the printed one of each status first."""
-    lang = e.languages[0]
-    return [w for v in e.goal_statuses for w in v.words.get(lang, ())]
+    lang = e.languages[0]  # every status has words in each language (forms/rules.py)
+    return [w for v in e.goal_statuses for w in v.words[lang]]
 
 
 def themes(e: Edition) -> tuple[str, ...]:
     """The edition's known themes of 2.A.3 in its first language."""
-    return (e.themes or {}).get(e.languages[0], ())
+    return e.themes[e.languages[0]] if e.themes else ()  # in each language, if any
 
 
 def table_of(e: Edition, dotted: str) -> Table | None:
