@@ -1060,6 +1060,10 @@ def test_free_text_is_written_as_a_block_and_read_back_the_same() -> None:
     assert "    a2: |\n      Vedtatt i 2022.\n\n      - kurs\n      - maler\n" in text
     assert "    # 2.A.1 Risikokartlegging\n" in text  # the labels in nb unless told
     assert load_file_text(text)["steps"]["step1"]["a2"] == "Vedtatt i 2022.\n\n- kurs\n- maler\n"
+    # Only line breaks are taken off its ends: the letters there stay.
+    data = _minimal(steps={"step1": {"a2": "\nXerox og Xylo, avtale X\n\n"}})
+    text = report_yaml(data, E, header=["Vestvik."])
+    assert load_file_text(text)["steps"]["step1"]["a2"] == "Xerox og Xylo, avtale X\n"
 
 
 def test_a_list_answer_is_written_item_by_item() -> None:
