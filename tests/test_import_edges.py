@@ -894,6 +894,7 @@ def test_an_import_writes_the_header_the_answers_and_the_notes(tmp_path: Path) -
     text = result.text
     assert "# Rapport til Etisk handel Norge (EHN) for 2024: Vestvik kommune.\n" in text
     assert "«vestvik.txt» med «ehnreport import» for skjemaet ehn-public-2024." in text
+    assert "# gjennom svarene mot PDF-en; kommentarer som begynner med SJEKK, viser hvor" in text
     assert "    # SJEKK: svaret er ikke en nettadresse; skriv adressen inn.\n" in text
     assert "    # Teksten fra PDF-en: Se nettsidene.\n" in text
     assert result.counts[0] == (1, 0, 8)
