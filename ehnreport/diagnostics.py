@@ -134,6 +134,9 @@ def _yes_no(err: ErrorDetails, value: Any, suggest: bool) -> Msg:
     return m
 
 
+_QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
+
+
 def _message(err: ErrorDetails, root: type[BaseModel], suggest: bool = True) -> tuple[str, Msg]:
     """(code, message) for one Pydantic error, by its type; `suggest` allows «Mente du»."""
     etype: str = err["type"]
@@ -183,11 +186,9 @@ def _message(err: ErrorDetails, root: type[BaseModel], suggest: bool = True) -> 
     if etype == "bool_type":
         return "wrong-type", _yes_no(err, value, suggest)
     if etype == "literal_error":
-        expected = [
-            e.strip().strip("'")
-            for e in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")
-        ]
-        expected = [e for e in expected if e]
+        # Pydantic writes the allowed values as Python does: "'nb', 'nn' or 'en'", and
+        # a value with an apostrophe in double quotes.
+        expected = [a or b for a, b in _QUOTED.findall(str(ctx.get("expected", "")))]
         m = msg("fields.not-allowed", value=_show(value), allowed=join(expected))
         return "not-allowed", m.plus(suggestion(str(value), expected) if suggest else None)
     if etype == "model_type":

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic
-from .messages import Msg, Texts, msg, render
+from .messages import Msg, Texts, msg
 
 MAX_BYTES = (
     512 * 1024
@@ -218,7 +218,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
     else:
         said = _plain_problem(problem)
         wrote_block = _BLOCK_SIGN.search(src) is not None
-        hinted = "`|`-blokk" in render(said, "nb")
+        hinted = said.key in _NAMES_A_BLOCK
         if not (wrote_block or hinted) and any(c in src for c in _PLAIN_HINT_CHARS):
             said = said.plus(msg("loader.hint-block"))
     return _fail(line, col, "yaml-syntax", said)
@@ -236,6 +236,8 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
     ("did not find expected ',' or ']'", "loader.list-not-closed"),
     ("did not find expected ',' or '}'", "loader.group-not-closed"),
 )
+# The problems whose sentence already says to write a `|` block.
+_NAMES_A_BLOCK = frozenset({"loader.unknown-escape"})
 # YAML ends a key that has gone on for 1024 characters without its colon.
 _LONG_KEY = msg("loader.long-key")
 _BLOCK_SIGN = re.compile(r"(?:^|[:-] +)[|>][-+1-9]{0,2} *(?:#.*)?$")

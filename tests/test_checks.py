@@ -221,6 +221,8 @@ def test_an_edition_without_themes_warns_of_every_word(
         ("a" * 60, 60, "a" * 60),
         ("Ord, " * 20, 60, ("Ord, " * 12).rstrip().rstrip(",") + " …"),
         ("x" * 100, 60, "x" * 60 + " …"),  # one long word is cut at the limit
+        ("Å " + "x" * 100, 60, "Å …"),  # a word of one letter before it is a word too
+        ("Nivå X, " + "y" * 60, 60, "Nivå X …"),  # only the punctuation goes
     ],
 )
 def test_a_long_label_is_cut_at_a_word_and_marked(label: str, limit: int, said: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import types
 import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -175,3 +176,29 @@ def test_the_model_that_holds_a_place_is_found_by_walking_the_fields(
     model = report_model(load_edition(known_editions()[0]))
     held = diagnostics._model_at(model, loc)
     assert (held.__name__ if held is not None else None) == found
+
+
+def test_a_value_error_that_is_not_ours_is_said_in_its_own_words() -> None:
+    # Every validator of the models raises InvalidValue; another error keeps its words.
+    model = report_model(load_edition(known_editions()[0]))
+    err: Any = {
+        "type": "value_error",
+        "loc": ("member", "name"),
+        "input": "Vestvik",
+        "msg": "Value error, noe gikk galt",
+        "ctx": {"error": ValueError("noe gikk galt")},
+    }
+    code, said = diagnostics._message(err, model)
+    assert (code, said.text()) == ("invalid-value", "noe gikk galt")
+
+
+def test_text_under_an_empty_block_near_the_top_of_the_file_is_hinted(tmp_path: Path) -> None:
+    # The key with the empty block stands on line 3, column 5: further right than the
+    # line number of the text under it.
+    path = tmp_path / "rapport.yaml"
+    path.write_text("steps:\n  step1:\n    a2: |\n    tekst her: mer\n", encoding="utf-8")
+    [said] = [d for d in check_file(path).diagnostics if d.code == "unknown-key"]
+    assert (said.line, said.column) == (4, 5)
+    assert said.text().endswith(
+        "Er linjen teksten under «a2: |» på linje 3, må den ha mer innrykk enn «a2»."
+    )

@@ -239,14 +239,15 @@ def test_any_mutation_is_a_mistake_or_an_edition_never_a_crash(data: st.DataObje
 
 
 @pytest.fixture
-def cold_readers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def cold_readers() -> Iterator[None]:
     """The edition readers' caches emptied, as in a new process: the fields and converters
     a test's reading uses are then made by that reading, not remembered from another."""
     from ehnreport.forms import check
 
-    monkeypatch.setattr(check, "_FIELDS", {})
+    check._fields.cache_clear()
     check._converter.cache_clear()
     yield
+    check._fields.cache_clear()
     check._converter.cache_clear()
 
 
@@ -284,6 +285,7 @@ def test_a_missing_field_is_said_and_one_with_a_default_may_be_left_out(
         (typing.Optional[int], None, None),  # noqa: UP045 - the older spelling of int | None
         (typing.Optional[int], 3, 3),  # noqa: UP045
         (int | None, 3, 3),
+        (tuple[int, ...] | None, None, None),  # None is kept, not converted
         (tuple[str, ...], ["a", "b"], ("a", "b")),
         (dict[str, tuple[int, ...]], {"a": [1]}, {"a": (1,)}),
         (str, "a", "a"),

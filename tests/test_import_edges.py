@@ -1096,6 +1096,11 @@ def test_a_table_cell_stays_on_its_line_unless_it_holds_a_line_break() -> None:
         ],
         "comment": "Slik.\n",
     }
+    # A table with a comment and no rows, or rows that are not a list, is written as read.
+    for a2 in ({"comment": "Ingen ennå."}, {"rows": "ingen", "comment": "Ingen ennå."}):
+        data = _minimal(steps={"step2": {"a2": a2}})
+        written = load_file_text(report_yaml(data, E, header=["Vestvik."]))["steps"]["step2"]
+        assert written["a2"] == {**a2, "comment": "Ingen ennå.\n"}
 
 
 def test_goals_text_and_comment_are_blocks_the_status_a_word() -> None:
@@ -1251,6 +1256,14 @@ def test_the_edition_for_a_year_keeps_to_its_sector(editions: Any) -> None:
     assert fv.edition_for_year(2023, "frivillig") == "ehn-private-2022"
 
 
+def test_the_newest_edition_is_taken_whatever_order_they_were_added_in(editions: Any) -> None:
+    editions(("ehn-public-2028", "public", 2028))
+    editions(("ehn-public-2026", "public", 2026))
+    assert fv.known_editions()[-2:] == ("ehn-public-2028", "ehn-public-2026")
+    assert fv.edition_for_year(2030) == "ehn-public-2028"
+    assert fv.edition_for_year(2027) == "ehn-public-2026"
+
+
 def test_of_two_editions_for_the_same_year_the_one_added_later_is_taken(editions: Any) -> None:
     editions(("b-public-2030", "public", 2030))
     editions(("a-public-2030", "public", 2030))  # later, though its id sorts first
@@ -1343,6 +1356,13 @@ def test_errors_of_a_report_are_counted() -> None:
     data["report"]["year"] = "tjue"
     data["member"]["name"] = 7
     assert fv.report_errors(data) == 2
+    data["report"]["form"] = "ehn-1999"  # checked by the default edition: one more error
+    assert fv.report_errors(data) == 3
+
+
+def test_an_edition_without_themes_gives_the_importer_none() -> None:
+    assert fv.themes(E._replace(themes=None)) == ()
+    assert E.themes is not None and fv.themes(E) == E.themes["nb"]
 
 
 # -- text as the member wrote it ----------------------------------------------------------------
@@ -2106,6 +2126,23 @@ def test_a_geography_line_right_before_the_next_name_on_its_theme_line() -> None
         ]
     }
     assert im.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("first", "geography", "name"),
+    [
+        ("Asia", "Asia", "Medisinsk utstyr"),
+        # A full stop ends a sentence, never a geography: the line is the name's.
+        ("Se under.", None, "Se under. Medisinsk utstyr"),
+    ],
+)
+def test_a_short_line_before_a_wrapped_name_is_its_geography_unless_a_sentence(
+    first: str, geography: str | None, name: str
+) -> None:
+    lines = [RISK_HEADER, "", "Møbler", "Lønn", first, "Medisinsk", "utstyr", "HMS"]
+    risks = step(imported({"2.A.3": lines}), "step2", "a3")["risks"]
+    assert risks[0].get("geography") == geography
+    assert risks[1] == {"name": name, "themes": ["HMS"]}
 
 
 @pytest.mark.parametrize(

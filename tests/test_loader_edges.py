@@ -127,6 +127,43 @@ def test_past_the_text_cap_by_an_alias_the_alias_is_pointed_at() -> None:
     )
 
 
+@pytest.mark.parametrize("key", ["a", "ab"])
+def test_the_text_cap_holds_at_its_edge(key: str) -> None:
+    # Keys count as text too: "a" + "b" and twice the anchored text make the cap exactly.
+    from ehnreport.loader import MAX_TEXT
+
+    text = f"{key}: &a " + "x" * ((MAX_TEXT - 2) // 2) + "\nb: *a\n"
+    if key == "a":
+        assert load_text(text).data["b"] == "x" * ((MAX_TEXT - 2) // 2)
+    else:  # one character over
+        assert refused(text)[:3] == (2, 4, "too-large")
+
+
+def test_a_long_text_with_a_colon_is_a_colon_in_text_not_a_long_key() -> None:
+    said = refused("a: " + "x" * 1100 + ": b\n")
+    assert said[:3] == (1, 1104, "yaml-syntax")
+    assert said[3].startswith("et kolon etterfulgt av mellomrom («: ») inne i en tekst")
+    assert refused("x" * 1100 + ": b\n")[3] == (
+        "en nøkkel kan være høyst 1024 tegn lang. Gjør nøkkelen kortere."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("- a\nb: c # d\n", True),  # text with a sign YAML reads: write it as a block
+        ("- a\nb: |\n", False),  # a block already
+        ('a: "x\\q"\n', False),  # the sentence itself says to write a block
+    ],
+)
+def test_the_block_hint_is_given_only_where_a_block_is_not_written_or_said(
+    text: str, hint: bool
+) -> None:
+    said = refused(text)[3]
+    assert said.endswith(" Er dette fri tekst, skriv den som en `|`-blokk med innrykk.") is hint
+    assert said.count("`|`-blokk") == (1 if hint or "\\" in text else 0)
+
+
 def test_a_bom_inside_the_file_is_named_where_it_stands() -> None:
     """The BOM at the very start is taken off (decode); one further in is two files
     pasted together."""

@@ -81,7 +81,10 @@ def _from_environment() -> None:
     if _read_environment:
         return
     _read_environment = True
-    for folder in filter(None, os.environ.get(FORMS_ENV, "").split(os.pathsep)):
+    named = os.environ.get(FORMS_ENV)
+    if not named:
+        return
+    for folder in filter(None, named.split(os.pathsep)):
         try:
             add_folder(Path(folder))
         except EditionError:

@@ -57,7 +57,7 @@ class _Reader:
 
     def read(self, tp: Any, value: Any, path: Path_) -> Any:
         origin = typing.get_origin(tp)
-        if isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields"):
+        if isinstance(tp, type) and hasattr(tp, "_fields"):  # a spec record (NamedTuple)
             return self.record(tp, value, path)
         if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -114,7 +114,7 @@ class _Reader:
                     key=True,
                 )
 
-    def record(self, cls: type[Any], value: Any, path: Path_) -> Any:
+    def record(self, cls: Any, value: Any, path: Path_) -> Any:
         if not isinstance(value, dict):
             self.fail(path, msg("forms.not-a-record", record=cls.__name__))
             return None
@@ -145,20 +145,15 @@ class _Reader:
             return None
 
 
-def _fields(cls: type[Any]) -> dict[str, tuple[Any, bool]]:
-    """Each field of a spec record: its type and whether it must be written."""
-    found = _FIELDS.get(cls)
-    if found is None:
-        found = _FIELDS[cls] = _read_fields(cls)
-    return found
-
-
-_FIELDS: dict[type[Any], dict[str, tuple[Any, bool]]] = {}
-
-
 def _read_fields(cls: type[Any]) -> dict[str, tuple[Any, bool]]:
+    """Each field of a spec record: its type and whether it must be written."""
     defaults = cls._field_defaults
     return {name: (tp, name not in defaults) for name, tp in cls.__annotations__.items()}
+
+
+# Read once per record type. Cached by a call, not a decorator, so that mutation testing
+# (docs/mutation.md) reaches the function.
+_fields = functools.cache(_read_fields)
 
 
 def trusted_edition(data: Any) -> Edition:
@@ -174,7 +169,7 @@ def trusted_edition(data: Any) -> Edition:
 
 def _make_converter(tp: Any) -> Callable[[Any], Any]:
     """A function turning JSON data into values of the spec type `tp`, made once per type."""
-    if isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields"):
+    if isinstance(tp, type) and hasattr(tp, "_fields"):  # a spec record (NamedTuple)
         fields = {name: _converter(ftp) for name, (ftp, _) in _fields(tp).items()}
 
         def record(value: Any) -> Any:

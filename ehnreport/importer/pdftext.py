@@ -235,14 +235,15 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
         return True
 
     def is_break(e: Any) -> bool:
-        """An empty NonStruct: how WeasyPrint tags a <br>."""
+        """A NonStruct with no text and no element in it: how WeasyPrint tags a <br>
+        (inside another NonStruct, which is then inline and holds the break)."""
         if kind(e) != "NonStruct":
             return False
         for k in kids(e):
             if isinstance(k, int):
                 return False
             k = k.get_object()
-            if hasattr(k, "get") and ("/MCID" in k or ("/S" in k and not is_break(k))):
+            if hasattr(k, "get") and ("/MCID" in k or "/S" in k):
                 return False
         return True
 
@@ -309,7 +310,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
     # the item's first line.
     marker = [""]
 
-    def line(text: str, item: bool) -> None:
+    def line(text: str, item: bool = False) -> None:
         """One block's text as lines: a list item, or a paragraph and a blank line."""
         if marker[0] or item:
             lines.append(_item(" ".join(f"{marker[0]} {text}".split())))
@@ -342,7 +343,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
 
             def flush() -> None:
                 for b in blocks({"/K": run[:], "/S": "/P"}, page):
-                    line(b.text(), False)
+                    line(b.text())
                 run.clear()
 
             for k in kids(e):

@@ -9,6 +9,7 @@ portal never hyphenates, so every hyphen there is the member's.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -50,13 +51,14 @@ def _wrapped(line: str, nxt: str, width: int) -> bool:
     """
     if not nxt.strip() or is_list_item(nxt) or line.endswith(" "):
         return False
+    # A cleaned line ends in one blank or none (clean_line): here, in none.
     head = nxt.lstrip()[0]
-    ends_sentence = line.rstrip().endswith(_SENTENCE_END)
+    ends_sentence = line.endswith(_SENTENCE_END)
     if head.islower() or head in "/)],;" or (head.isdigit() and not ends_sentence):
         return True
     if ends_sentence and head.isupper():
         return False
-    return len(line.rstrip()) + 1 + len(first_word(nxt)) > width
+    return len(line) + 1 + len(first_word(nxt)) > width
 
 
 def join_pair(line: str, nxt: str) -> str:
@@ -105,27 +107,24 @@ def markdown(lines: list[str], width: int) -> str:
     """The member's text from PDF lines, as Markdown: paragraphs, line breaks, lists."""
     blocks: list[str] = []
     for para in paragraphs(lines):
-        rows = unwrap(para, width)
         out: list[str] = []
-        in_list = False
-        for row in rows:
-            bullet, numbered = _BULLET.match(row), _NUMBERED.match(row)
-            if bullet or numbered:
-                if out and not in_list:
-                    out.append("")
-                in_list = True
-                if bullet:
-                    out.append("- " + bullet.group("rest"))
-                else:
-                    assert numbered is not None
-                    out.append(f"{numbered.group('n')}. {numbered.group('rest')}")
-                continue
-            if in_list:
+        # A run of list items and a run of text lines are apart by a blank line.
+        for items, rows in itertools.groupby(unwrap(para, width), key=is_list_item):
+            if out:
                 out.append("")
-                in_list = False
-            out.append(_escape(row))
+            out.extend(_as_item(row) if items else _escape(row) for row in rows)
         blocks.append("\n".join(out))
     return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _as_item(row: str) -> str:
+    """A list item as Markdown: - for a bullet, the number kept."""
+    bullet = _BULLET.match(row)
+    if bullet:
+        return "- " + bullet.group("rest")
+    numbered = _NUMBERED.match(row)
+    assert numbered is not None  # is_list_item said so
+    return f"{numbered.group('n')}. {numbered.group('rest')}"
 
 
 def one_line(lines: list[str], width: int = 10_000) -> str:

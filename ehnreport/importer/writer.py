@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import BuildError, Diagnostic, UserError, os_reason
+from ..errors import BuildError, Diagnostic, os_reason
 from ..forms import Edition, Question
 from ..messages import msg
 from ..scaffold import DEFAULT_SCHEMA, comment, filled
@@ -55,17 +55,20 @@ def report_yaml(
     return filled(edition, header, answer, schema=schema, language=language)
 
 
-def _block(value: Any) -> Any:
-    """Free text as a `|` block: it ends with one line break."""
-    if isinstance(value, str) and value.strip():
-        return value.strip("\n") + "\n"
-    return value
+def _block(value: str) -> str:
+    """Free text as a `|` block: it ends with one line break. Blank text stays as it is."""
+    return value.strip("\n") + "\n" if value.strip() else value
+
+
+def _text(value: Any) -> Any:
+    """`value` as a block if it is a text; anything else as it is."""
+    return _block(value) if isinstance(value, str) else value
 
 
 def _as_written(q: Question, value: Any) -> Any:
     """`value` with its free text as `|` blocks, as a member fills in a new report."""
     if q.kind == "text" or (q.kind == "list" and isinstance(value, list)):
-        return [_block(v) for v in value] if isinstance(value, list) else _block(value)
+        return [_text(v) for v in value] if isinstance(value, list) else _text(value)
     t = q.table
     if t is None:
         return value
@@ -116,7 +119,7 @@ def write_checked(target: Path, text: str) -> list[Diagnostic]:
     removed and raises BuildError, so no half-right file is ever left at `target`.
     """
     target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent  # "." for a bare file name
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".yaml", dir=folder)
@@ -138,11 +141,9 @@ def write_checked(target: Path, text: str) -> list[Diagnostic]:
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise BuildError(
             msg("importer.not-written", file=str(target), reason=os_reason(exc))
         ) from None
-    except (UserError, BaseException):
-        tmp.unlink(missing_ok=True)
-        raise
+    finally:
+        tmp.unlink(missing_ok=True)  # gone once renamed; left behind by any failure
     return [d for d in result.diagnostics if not d.is_error]
