@@ -857,6 +857,16 @@ def test_without_a_footer_the_name_is_the_short_name_cut_at_its_longest() -> Non
     assert build_data(im, year=2024, edition=E)["member"]["short_name"] == "x" * 40
 
 
+def test_the_short_name_is_cut_at_the_editions_own_limit() -> None:
+    def limit(q: Any) -> Any:
+        return q._replace(max_length=12) if q.id == "member.short-name" else q
+
+    parts = tuple(p._replace(questions=tuple(map(limit, p.questions))) for p in E.parts_before)
+    e = E._replace(parts_before=parts)
+    im = imported({"contact": ["Vestvik kommune i sør"]}, footer="")
+    assert build_data(im, year=2024, edition=e)["member"]["short_name"] == "Vestvik komm"
+
+
 def test_a_footer_name_longer_than_the_short_name_may_be_is_cut_and_said() -> None:
     footer = "Vestvik interkommunale innkjøpskontor i sør"
     assert len(footer) > 40 and footer[39] == " "
@@ -1053,6 +1063,17 @@ def _minimal(**answers: Any) -> dict[str, Any]:
     }
     data.update(answers)
     return data
+
+
+def test_the_forms_labels_are_written_in_the_language_asked_for() -> None:
+    text = report_yaml(_minimal(), E, header=["Vestvik."], language="en")
+    assert "    # 2.A.1 Risk mapping\n" in text
+
+
+def test_free_text_that_begins_with_blanks_keeps_them() -> None:
+    data = _minimal(steps={"step1": {"a2": "    innrykket kode\nog mer\n"}})
+    text = report_yaml(data, E, header=["Vestvik."])
+    assert load_file_text(text)["steps"]["step1"]["a2"] == "    innrykket kode\nog mer\n"
 
 
 def test_free_text_is_written_as_a_block_and_read_back_the_same() -> None:
@@ -1405,6 +1426,8 @@ def test_a_line_is_cleaned_of_control_characters_and_odd_spaces(raw: str, clean:
         (["Vi har møtt", "Leverandører"], 20, ["Vi har møtt Leverandører"]),
         (["Vi har møtt", "Leverandører"], 24, ["Vi har møtt", "Leverandører"]),
         (["Vi har møtt", "Leverandører"], 23, ["Vi har møtt Leverandører"]),
+        # A capital X is a capital like any other (a room for the next word: the member's).
+        (["Kort linje", "Xerox er neste"], 80, ["Kort linje", "Xerox er neste"]),
         # A list item or an empty line is never joined to the line before.
         (["Tiltak", "- kurs"], 3, ["Tiltak", "- kurs"]),
         (["Tiltak", "2. kurs"], 3, ["Tiltak", "2. kurs"]),
@@ -1497,11 +1520,13 @@ def tagged_pdf(
     tagged: bool = True,
     pages: int = 1,
     inherit: bool = False,
+    single_root: bool = False,
 ) -> bytes:
     """A PDF whose structure tree holds `tree`: (type, text), (type, [lines and
     elements]), or ("Link", text, address); ("MCR", text) is a marked-content reference,
     a dictionary naming its text instead of the number. With `inherit`, only the tree's
-    top element names its page, and every other element takes it from its parent."""
+    top element names its page, and every other element takes it from its parent. With
+    `single_root`, the tree's root holds its one element itself, not in an array."""
     import io
 
     from pypdf import PdfWriter
@@ -1560,7 +1585,8 @@ def tagged_pdf(
 
     root = _dict(Type=_name("StructTreeRoot"))
     root_ref = writer._add_object(root)
-    root[_name("K")] = ArrayObject([element(("Document", tree), root_ref)])
+    top = element(("Document", tree), root_ref)
+    root[_name("K")] = top if single_root else ArrayObject([top])
     for text in artifacts:
         ops.append(b"/Artifact BMC BT /F1 8 Tf 50 %d Td %s Tj ET EMC" % (at["y"], _literal(text)))
         at["y"] -= 14
@@ -1669,6 +1695,22 @@ def test_text_beside_blocks_and_text_by_reference_are_read(inherit: bool) -> Non
     cell = ("TD", ["tekst", ("P", "avsnitt"), "mer tekst"])
     doc = _tagged([("Table", [("TR", [cell])])], inherit=inherit)
     assert doc.tables[0].rows == [[["tekst", "avsnitt", "mer tekst"]]]
+
+
+def test_inline_elements_beside_a_paragraph_are_one_paragraph() -> None:
+    kids = [("Span", "en"), ("Em", "to"), ("P", "tre")]
+    assert _tagged([("Div", kids)]).lines == ["en to", "", "tre", ""]
+    doc = _tagged([("Table", [("TR", [("TD", kids)])])])
+    assert doc.tables[0].rows == [[["en to", "tre"]]]
+
+
+def test_a_line_break_inside_a_list_item_joins_its_lines() -> None:
+    body = [("Span", "en"), ("NonStruct", [("NonStruct", [])]), ("Span", "to")]
+    assert _tagged([("L", [("LI", [("Lbl", "•"), ("LBody", body)])])]).lines == ["- en to"]
+
+
+def test_a_tree_whose_root_holds_its_element_without_an_array_is_read() -> None:
+    assert _tagged([("P", "tekst")], single_root=True).lines == ["tekst", ""]
 
 
 def test_a_group_of_text_is_part_of_its_paragraph_and_no_line_break() -> None:
@@ -2115,6 +2157,17 @@ def test_after_the_last_risk_a_short_line_is_its_geography_else_the_comment(
     if comment or len(after) > 1:
         expected["comment"] = comment or after[-1]
     assert step(im, "step2", "a3") == expected
+
+
+def test_two_themes_on_one_line_are_two_themes_not_a_geography() -> None:
+    im = imported({"2.A.3": [RISK_HEADER, "", "Møbler", "Lønn HMS"]})
+    assert step(im, "step2", "a3") == {"risks": [{"name": "Møbler", "themes": ["Lønn", "HMS"]}]}
+
+
+def test_a_text_with_windows_line_ends_reads_as_one_with_unix_line_ends() -> None:
+    text = portal({"1.B.1": ["Slik gjør", "vi det."], "contact": ["Vestvik kommune"]})
+    unix, windows = read(Doc.from_text(text), E), read(Doc.from_text(text.replace("\n", "\r\n")), E)
+    assert windows.data == unix.data and step(windows, "step1", "b1") == "Slik gjør vi det."
 
 
 def test_a_geography_line_right_before_the_next_name_on_its_theme_line() -> None:
