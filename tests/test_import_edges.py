@@ -1524,7 +1524,8 @@ def tagged_pdf(
 ) -> bytes:
     """A PDF whose structure tree holds `tree`: (type, text), (type, [lines and
     elements]), or ("Link", text, address); ("MCR", text) is a marked-content reference,
-    a dictionary naming its text instead of the number. With `inherit`, only the tree's
+    a dictionary naming its text instead of the number; ("=", text) is text on the
+    printed line of the text before it, not on a line of its own. With `inherit`, only the tree's
     top element names its page, and every other element takes it from its parent. With
     `single_root`, the tree's root holds its one element itself, not in an array."""
     import io
@@ -1550,8 +1551,10 @@ def tagged_pdf(
     ops: list[bytes] = []
     at = {"y": 800, "mcid": 0}
 
-    def show(text: str, tag: str) -> Any:
+    def show(text: str, tag: str, same_line: bool = False) -> Any:
         n = at["mcid"]
+        if same_line:  # on the baseline of the text before
+            at["y"] += 14
         ops.append(
             b"/%s <</MCID %d>> BDC BT /F1 10 Tf 50 %d Td %s Tj ET EMC"
             % (tag.encode(), n, at["y"], _literal(text))
@@ -1562,6 +1565,8 @@ def tagged_pdf(
 
     def element(node: Any, parent: Any) -> Any:
         kind, content = node[0], node[1]
+        if kind == "=":
+            return show(content, "Span", same_line=True)
         if kind == "MCR":
             ref = _dict(Type=_name("MCR"), MCID=show(content, "Span"))
             if not inherit:
@@ -1711,6 +1716,34 @@ def test_a_line_break_inside_a_list_item_joins_its_lines() -> None:
 
 def test_a_tree_whose_root_holds_its_element_without_an_array_is_read() -> None:
     assert _tagged([("P", "tekst")], single_root=True).lines == ["tekst", ""]
+
+
+def test_pieces_on_one_printed_line_are_joined_as_printed() -> None:
+    # A word printed in two pieces (a bold part, another font) has no space inside.
+    assert _tagged([("P", ["Vest", ("=", "vik"), ("=", " kommune")])]).lines == [
+        "Vestvik kommune",
+        "",
+    ]
+    # Text on the line where a wrapped link ends goes on from the link, as printed.
+    tree = [("P", [("Link", ["lang", "lenke"], "https://vestvik.no/a"), ("=", "."), "Neste"])]
+    assert _tagged(tree).lines == ["[lang lenke](https://vestvik.no/a). Neste", ""]
+
+
+def test_a_cell_with_a_line_break_a_caption_in_two_paragraphs() -> None:
+    cell = ("TD", [("Span", "en"), ("NonStruct", []), ("Span", "to"), ("P", "tre")])
+    caption = ("Caption", [("P", "Sosial"), ("P", "revisjon")])
+    doc = _tagged([("Table", [caption, ("TR", [cell])])])
+    assert [(t.caption, t.rows) for t in doc.tables] == [("Sosial revisjon", [[["en\nto", "tre"]]])]
+
+
+def test_a_list_item_of_more_than_text_keeps_its_second_paragraph_a_paragraph() -> None:
+    inner = ("L", [("LI", [("Lbl", "•"), ("LBody", "indre")])])
+    tree = [("L", [("LI", [("Lbl", "1."), ("P", "en"), ("P", "to"), inner])])]
+    assert _tagged(tree).lines == ["1. en", "to", "", "- indre"]
+    # Text straight in an item, beside its inner list, is a paragraph of its own (as the
+    # number of each goal in ehnreport's PDF is).
+    tree = [("L", [("LI", ["rett i punktet", inner])])]
+    assert _tagged(tree).lines == ["rett i punktet", "", "- indre"]
 
 
 def test_a_group_of_text_is_part_of_its_paragraph_and_no_line_break() -> None:

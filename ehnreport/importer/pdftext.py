@@ -71,6 +71,8 @@ class _Block:
             if piece == "\n":  # a line break the member wrote
                 out = out.rstrip() + "\n"
                 y = None
+            elif not piece:  # only where the printed line goes on (after a wrapped link)
+                pass
             elif not out or out.endswith("\n"):
                 out += piece.lstrip()
             elif frag.y is not None and y is not None and abs(frag.y - y) > 0.5:
@@ -230,7 +232,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
                 continue
             k = k.get_object()
             if hasattr(k, "get") and "/S" in k:
-                if kind(k) not in (*_INLINE, "NonStruct", "LBody", "P") or not simple(k):
+                if kind(k) not in (*_INLINE, "LBody", "P") or not simple(k):
                     return False
         return True
 
@@ -318,7 +320,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
         else:
             lines.extend([*text.split("\n"), ""])
 
-    def emit(e: Any, page: int | None, parent: str = "", item: bool = False) -> None:
+    def emit(e: Any, page: int | None, parent: str, item: bool = False) -> None:
         """Lines for `e`; `item` when `e` is (the body of) an item of a list.
 
         A definition list is tagged as L > Div > LI; only an LI right under an L is a
@@ -400,7 +402,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
     for k in top if isinstance(top, list) else [top]:
         k = k.get_object()
         if hasattr(k, "get") and "/S" in k:
-            emit(k, page_of(k, None))
+            emit(k, page_of(k, None), "")
     if not any(line.strip() for line in lines):
         return None
     # Running footers are marked content that the tree does not point to.
