@@ -108,6 +108,12 @@ def test_tables_get_column_scope_and_a_wrapper(tmp_path: Path) -> None:
     )
 
 
+def test_a_template_that_gives_no_level_gets_headings_below_a_question(tmp_path: Path) -> None:
+    # `| markdown(path)` in a member's own template: the answer of a question (h4).
+    md = MarkdownRenderer(folder=tmp_path)
+    assert str(md.block("# Tittel", ("steps", "step1", "a2"))).startswith("<h5")
+
+
 def test_empty_answer_renders_nothing(tmp_path: Path) -> None:
     md = MarkdownRenderer(folder=tmp_path)
     assert md.block(None, ()) == "" and md.block("  \n", ()) == ""
