@@ -1630,6 +1630,7 @@ def test_a_tagged_paragraph_is_one_line_whatever_its_wraps(inherit: bool) -> Non
         (["klima-", "eller miljø"], "klima- eller miljø"),
         (["klima-", "samt miljø"], "klima- samt miljø"),
         (["CO2-", "Utslipp"], "CO2- Utslipp"),
+        (["Apple-", "iPhone"], "Apple-iPhone"),  # only its first letter is looked at
         (["to  ord", "  til"], "to ord til"),
     ],
 )
@@ -1684,7 +1685,7 @@ def test_text_beside_blocks_and_text_by_reference_are_read(inherit: bool) -> Non
     # paragraphs, and point to text through a dictionary instead of its number.
     tree = [
         ("Div", ["Tekst rett i gruppen", ("P", "et avsnitt")]),
-        ("P", [("MCR", "pekt"), ("Span", "til")]),
+        ("P", [("MCR", "pekt"), ("MCR", ""), ("Span", "til")]),  # one points to no text
         ("P", [("Span", "linje"), ("NonStruct", [("MCR", "ingen linjeskift")])]),
     ]
     assert _tagged(tree, inherit=inherit).lines == [
@@ -1794,6 +1795,7 @@ def test_a_link_is_kept_as_markdown_when_it_goes_elsewhere_than_it_says(inherit:
         ("P", [("Link", "vestvik.no", "https://vestvik.no")]),
         ("P", [("Link", "kari@vestvik.no", "mailto:kari@vestvik.no")]),
         ("P", [("Link", "fil", "ftp://vestvik.no/fil")]),
+        ("P", [("Link", "Skriv til oss", "mailto:kari@vestvik.no")]),
         ("P", [("Link", "rom", "https://vestvik.no/a%20b")]),
     ]
     assert _tagged(tree, inherit=inherit).lines == [
@@ -1806,6 +1808,8 @@ def test_a_link_is_kept_as_markdown_when_it_goes_elsewhere_than_it_says(inherit:
         "kari@vestvik.no",
         "",
         "fil",
+        "",
+        "[Skriv til oss](mailto:kari@vestvik.no)",
         "",
         # An address that would hold a space when decoded stays encoded.
         "[rom](https://vestvik.no/a%20b)",
