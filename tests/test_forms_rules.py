@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ import pytest
 from ehnreport import forms
 from ehnreport.forms import EditionError, bundled_folder
 from ehnreport.forms.check import edition_from_data
+
+from .conftest import ROOT
 
 FOLDER = bundled_folder(forms.DEFAULT)
 DATA: dict[str, Any] = json.loads((FOLDER / "form.json").read_text(encoding="utf-8"))
@@ -1001,23 +1005,19 @@ def test_a_folder_with_one_broken_edition_adds_none(tmp_path: Path, added: None)
 def test_a_folder_named_in_the_environment_is_read_once_and_a_broken_one_skipped(
     tmp_path: Path,
 ) -> None:
-    import subprocess
-    import sys
-
     good = _edition_folder(tmp_path / "god", "ehn-a-2030")
     bad = _edition_folder(tmp_path / "skadet", broken="ehn-b-2030")
-    root = Path(__file__).resolve().parent.parent
     env = {
         **os.environ,
         forms.FORMS_ENV: os.pathsep.join(["", str(bad), str(good)]),
-        "PYTHONPATH": str(root),
+        "PYTHONPATH": str(ROOT),
     }
     done = subprocess.run(
         [sys.executable, "-m", "ehnreport", "forms"],
         capture_output=True,
         text=True,
         env=env,
-        cwd=root,
+        cwd=ROOT,
         timeout=60,
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -344,7 +344,7 @@ def _tagged(reader: Any, tree: Any) -> Doc | None:
             run: list[Any] = []
 
             def flush() -> None:
-                for b in blocks({"/K": run[:], "/S": "/P"}, page):
+                for b in blocks({"/K": run[:]}, page):
                     line(b.text())
                 run.clear()
 

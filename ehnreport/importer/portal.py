@@ -12,9 +12,9 @@ subheadings) lies between labels that have no answer, and is left out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InputFileError
 from ..forms import Column, Edition
@@ -662,17 +662,27 @@ def _headers(out: Imported, t: FormTable) -> tuple[str, ...]:
     return tuple(fv.text(out.e, c.header or c.label) for c in t.columns)
 
 
+_Rows = TypeVar("_Rows")
+
+
+def _read_tables(
+    region: Region, out: Imported, dotted: str, read: Callable[[Table], _Rows | None]
+) -> Iterator[tuple[Table, _Rows]]:
+    """Each tagged table in `region` with its rows as `read` finds them. A table `read`
+    cannot read (its header is not the form's) is said, with its text to check."""
+    for table in region.tables():
+        rows = read(table)
+        if rows is None:
+            _unread(out, dotted, table)
+        else:
+            yield table, rows
+
+
 def _tagged_rows(
     region: Region, headers: tuple[str, ...], out: Imported, dotted: str
 ) -> list[list[str]]:
-    rows: list[list[str]] = []
-    for table in region.tables():
-        body = table.body(headers)
-        if body is None:
-            _unread(out, dotted, table)
-        else:
-            rows.extend(body)
-    return rows
+    found = _read_tables(region, out, dotted, lambda table: table.body(headers))
+    return [row for _, body in found for row in body]
 
 
 def _row_text(row: list[list[str]]) -> str:
@@ -758,11 +768,8 @@ def _tagged_risks(region: Region, out: Imported, dotted: str) -> None:
     at = {c.key: i for i, c in enumerate(t.columns)}
     risks: list[dict[str, Any]] = []
     number = 0
-    for table in region.tables():
-        rows = table.cells(_headers(out, t))
-        if rows is None:
-            _unread(out, dotted, table)
-            continue
+    headers = _headers(out, t)
+    for _, rows in _read_tables(region, out, dotted, lambda table: table.cells(headers)):
         for row in rows:
             number += 1
             if len(row) < len(t.columns):
@@ -808,11 +815,8 @@ def _tagged_counts(region: Region, out: Imported, dotted: str) -> None:
     t = out.table(dotted)
     group, count, other, header = _count_roles(out, t)
     counts: list[dict[str, Any]] = []
-    for table in region.tables():
-        body = table.body(header)
-        if body is None:
-            _unread(out, dotted, table)
-        for row in body or []:
+    for table, body in _read_tables(region, out, dotted, lambda table: table.body(header)):
+        for row in body:
             number = _number(re.sub(r"\s*stk\.?\s*$", "", row[0]))
             if number is None or len(row) < 2:
                 out.check(dotted, msg("importer.row-unreadable"), " ".join(row))
